@@ -1,0 +1,5 @@
+"""Run the command line with ``python -m cleaner``."""
+
+from cleaner.cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""The library API: clean a text, bytes or a batch of files. The CLI is a thin shell over this.
+
+``clean_text`` is pure: the same text, configuration and rules give the same result, and
+inputs and results pickle, so the pipeline drops into any batch engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from cleaner.config import Config
+from cleaner.edits import sha256_text
+from cleaner.model import EditLog
+from cleaner.pipeline import run_stages
+from cleaner.rulepacks import RuleRegistry, load_registry
+from cleaner.stages import ingest, readability
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """One cleaned document: its text before and after, the edit log, and measurements."""
+
+    source: str
+    input_text: str
+    output: str
+    log: EditLog
+    markdown: bool
+    ingest: Mapping[str, object] = field(default_factory=dict)
+    stages: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    readability: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        """Tell whether cleaning changed the text."""
+        return self.output != self.input_text
+
+
+_REGISTRY_CACHE: dict[tuple[str, ...], RuleRegistry] = {}
+
+
+def registry_for(config: Config) -> RuleRegistry:
+    """Load (once per process) the rule packs a configuration asks for."""
+    key = config.rules
+    if key not in _REGISTRY_CACHE:
+        from pathlib import Path
+
+        _REGISTRY_CACHE[key] = load_registry(Path(p) for p in config.rules)
+    return _REGISTRY_CACHE[key]
+
+
+def clean_text(
+    text: str,
+    config: Config | None = None,
+    *,
+    source: str = "<text>",
+    markdown: bool = False,
+    services: Mapping[str, object] | None = None,
+    ingest_info: Mapping[str, object] | None = None,
+) -> CleanResult:
+    """Clean ``text`` and return the result with its full edit log.
+
+    >>> clean_text("Hello\\u00a0world.  \\r\\n").output
+    'Hello world.\\n'
+    """
+    config = config or Config()
+    registry = registry_for(config)
+    if services is None:
+        from cleaner.services import Services
+
+        services = Services.for_config(config)
+    run = run_stages(text, config, registry, markdown=markdown, services=services)
+    log = EditLog(source, sha256_text(text), run.passes)
+    return CleanResult(
+        source=source,
+        input_text=text,
+        output=run.output,
+        log=log,
+        markdown=markdown,
+        ingest=dict(ingest_info or {}),
+        stages=run.stage_data,
+        readability={"before": readability.score(text), "after": readability.score(run.output)},
+    )
+
+
+def clean_bytes(
+    data: bytes,
+    source: str,
+    config: Config | None = None,
+    *,
+    services: Mapping[str, object] | None = None,
+) -> CleanResult:
+    """Decode ``data`` (read from ``source``) and clean it; raise ``InputError`` for binary data."""
+    decoded = ingest.decode(data, source)
+    info = {"encoding": decoded.encoding, "bom": decoded.bom, "sha256": decoded.sha256, "bytes": decoded.size}
+    markdown = PurePath(source).suffix.lower() in MARKDOWN_SUFFIXES
+    return clean_text(decoded.text, config, source=source, markdown=markdown, services=services, ingest_info=info)

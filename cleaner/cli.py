@@ -1,0 +1,325 @@
+"""Command line: parse, call the library, render, return an exit status. No logic here.
+
+Exit status, for CI: 0 nothing left to report, 1 findings (or unapplied fixes) at or
+above ``--fail-on``, 2 usage or input errors. Errors are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cleaner import __version__
+from cleaner.api import CleanResult, clean_bytes, registry_for
+from cleaner.batch import BatchResult, clean_files
+from cleaner.config import Config, load_config
+from cleaner.document import LineIndex
+from cleaner.emit import diff as diff_views
+from cleaner.emit.report import FileError
+from cleaner.errors import CleanerError
+from cleaner.model import Applicability, Severity
+from cleaner.stages import readability
+
+
+class ExitStatus(IntEnum):
+    """The three outcomes CI distinguishes."""
+
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(command: F) -> F:
+    """Turn a :class:`CleanerError` raised by a command into one line and exit 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CleanerError as exc:
+            click.echo(exc.one_line(), err=True)
+            sys.exit(ExitStatus.ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _config_options(command: F) -> F:
+    """Add the options every pipeline-running command shares."""
+    options = [
+        click.option("--typography", type=click.Choice(["keep", "straight"]), help="Quote and dash policy (default: keep the author's)."),
+        click.option("--grammar", type=click.Choice(["auto", "languagetool", "harper", "off"]), help="Grammar engine (default: auto)."),
+        click.option("--languagetool-url", help="A LanguageTool HTTP server, e.g. http://localhost:8081."),
+        click.option("--select", multiple=True, help="Run only rules with this id prefix (repeatable)."),
+        click.option("--ignore", multiple=True, help="Skip rules with this id prefix (repeatable)."),
+        click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe."),
+        click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra rule-pack folder (repeatable)."),
+        click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), help="Lowest severity that makes the exit status 1."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _config(**flags: Any) -> Config:
+    """Combine the configuration file with command-line flags (flags win)."""
+    tuples = {k: tuple(v) if v else None for k, v in flags.items() if k in ("select", "ignore")}
+    rule_dirs = tuple(flags.pop("rule_dirs", ()) or ()) or None
+    plain = {k: v for k, v in flags.items() if k not in ("select", "ignore")}
+    return load_config().with_overrides(**plain, **tuples, rules=rule_dirs)
+
+
+def _run_batch(paths: Sequence[str], config: Config, output: Path | None, *, write: bool, in_place: bool = False) -> BatchResult:
+    """Run a batch with a progress bar on stderr when it is a terminal and worth it."""
+    targets = [Path(p) for p in paths]
+    show = sys.stderr.isatty() and (len(targets) > 3 or any(t.is_dir() for t in targets))
+    if not show:
+        return clean_files(targets, output, config, write=write, in_place=in_place)
+    with click.progressbar(length=0, label="cleaning", file=sys.stderr, show_pos=True) as bar:
+
+        def advance(path: Path) -> None:
+            bar.label = path.name
+            bar.update(1)
+
+        return clean_files(targets, output, config, write=write, in_place=in_place, progress=advance)
+
+
+def _report_errors(errors: Sequence[FileError]) -> None:
+    """Print each file error on its own line."""
+    for error in errors:
+        click.echo(error.message, err=True)
+
+
+def remaining_problems(result: CleanResult, fail_on: Severity) -> int:
+    """Count what is still wrong after cleaning: findings at or above ``fail_on`` and unapplied unsafe fixes."""
+    findings = sum(1 for _, f in result.log.findings if f.severity >= fail_on)
+    unapplied = sum(1 for _, s in result.log.skipped if s.fix.applicability >= Applicability.UNSAFE)
+    return findings + unapplied
+
+
+def _status(batch: BatchResult, problems: int) -> ExitStatus:
+    """Exit 2 for input errors, else 1 when problems remain, else 0."""
+    if batch.errors:
+        return ExitStatus.ERROR
+    return ExitStatus.FINDINGS if problems else ExitStatus.OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cleaner")
+def main() -> None:
+    """Repair, normalise and de-spin text documents, explaining every change."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for cleaned copies and reports.")
+@click.option("--in-place", is_flag=True, help="Overwrite the inputs with their cleaned text.")
+@_config_options
+@_reports_errors
+def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, **flags: Any) -> None:
+    """Clean files and folders (their *.txt and *.md) into OUTPUT, or '-' from stdin to stdout."""
+    config = _config(**flags)
+    fail_on = Severity[config.fail_on.upper()]
+    if paths == ("-",):
+        result = clean_bytes(sys.stdin.buffer.read(), "<stdin>", config)
+        sys.stdout.write(result.output)
+        sys.exit(ExitStatus.FINDINGS if remaining_problems(result, fail_on) else ExitStatus.OK)
+    if not in_place and output_dir is None:
+        raise click.UsageError("give an output folder with -o DIR, or --in-place")
+    batch = _run_batch(paths, config, output_dir, write=True, in_place=in_place)
+    _report_errors(batch.errors)
+    problems = sum(remaining_problems(r, fail_on) for r, _ in batch.results)
+    changed = sum(1 for r, _ in batch.results if r.changed)
+    click.echo(f"cleaned {len(batch.results)} file(s), {changed} changed, {problems} problem(s) left, {len(batch.errors)} error(s)", err=True)
+    sys.exit(_status(batch, problems))
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--word", is_flag=True, help="Word-level diff, coloured in a terminal.")
+@_config_options
+@_reports_errors
+def diff(path: str, word: bool, **flags: Any) -> None:
+    """Show the change cleaning would make to PATH as a unified diff."""
+    result = _clean_one(path, _config(**flags))
+    name = Path(path).name
+    click.echo(diff_views.word_diff(result.input_text, result.output) if word else diff_views.unified(result.input_text, result.output, name), nl=False)
+    sys.exit(ExitStatus.FINDINGS if result.changed else ExitStatus.OK)
+
+
+def _clean_one(path: str, config: Config) -> CleanResult:
+    """Clean one file without writing anything."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CleanerError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return clean_bytes(data, path, config)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--rule", "rule_prefix", help="Only edits of rules with this id prefix.")
+@_config_options
+@_reports_errors
+def explain(path: str, rule_prefix: str | None, **flags: Any) -> None:
+    """List every edit cleaning makes to PATH: stage, rule, line:column, before → after, why."""
+    config = _config(**flags)
+    result = _clean_one(path, config)
+    registry = registry_for(config)
+    shown = 0
+    for stage_pass, fix in result.log.applied:
+        if rule_prefix and not fix.rule_id.startswith(rule_prefix):
+            continue
+        lines = LineIndex.of(stage_pass.input_text)
+        rule = registry.get(fix.rule_id)
+        for edit in fix.edits:
+            line, column = lines.line_col(edit.start)
+            click.echo(f"{path}:{line}:{column}: [{stage_pass.stage}] {fix.rule_id} ({fix.applicability.label}) {edit.before!r} → {edit.after!r}")
+            shown += 1
+        click.echo(f"    why: {rule.why if rule and rule.why else fix.message}")
+    for stage_pass, skipped in result.log.skipped:
+        lines = LineIndex.of(stage_pass.input_text)
+        line, column = lines.line_col(skipped.fix.start)
+        click.echo(f"{path}:{line}:{column}: [{stage_pass.stage}] {skipped.fix.rule_id} not applied ({skipped.reason.value}): {skipped.fix.message}")
+    click.echo(f"{shown} edit(s); positions are in the text each stage received.", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_reports_errors
+def score(paths: tuple[str, ...], output_format: str) -> None:
+    """Readability metrics (textstat) of each file."""
+    from cleaner.batch import collect_inputs
+    from cleaner.stages.ingest import decode
+
+    inputs, errors = collect_inputs([Path(p) for p in paths])
+    rows: list[dict[str, object]] = []
+    for path in inputs:
+        try:
+            text = decode(path.read_bytes(), path.as_posix()).text
+        except CleanerError as exc:
+            errors.append(FileError(path.as_posix(), exc.one_line()))
+            continue
+        except OSError as exc:
+            errors.append(FileError(path.as_posix(), f"error[C201]: {path}: cannot read: {exc.strerror}"))
+            continue
+        rows.append({"path": path.as_posix(), **readability.score(text)})
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, sort_keys=True))
+    else:
+        names = [name for name, _ in readability.METRICS]
+        header = ["path", *names]
+        click.echo("\t".join(header))
+        for row in rows:
+            click.echo("\t".join(str(row[h]) for h in header))
+    _report_errors(errors)
+    sys.exit(ExitStatus.ERROR if errors else ExitStatus.OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_config_options
+@_reports_errors
+def check(paths: tuple[str, ...], output_format: str, **flags: Any) -> None:
+    """Report problems without writing: spun documents, leftovers, grammar findings."""
+    config = _config(**flags)
+    fail_on = Severity[config.fail_on.upper()]
+    batch = _run_batch(paths, config, None, write=False)
+    records = [record for result, _ in batch.results for record in check_records(result)]
+    if output_format == "json":
+        payload = {"schema": "cleaner.check/1", "findings": records, "errors": [{"input": e.source, "message": e.message} for e in batch.errors]}
+        click.echo(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        for r in records:
+            suggestion = f" (suggest: {r['suggestion']})" if r.get("suggestion") else ""
+            click.echo(f"{r['path']}:{r['line']}:{r['column']}: {r['severity']} {r['rule']}: {r['message']}{suggestion}")
+    _report_errors(batch.errors)
+    failing = sum(1 for r in records if Severity[str(r["severity"]).upper()] >= fail_on)
+    sys.exit(_status(batch, failing))
+
+
+def check_records(result: CleanResult) -> list[dict[str, object]]:
+    """Describe what ``check`` reports for one document, with positions in the input."""
+    records: list[dict[str, object]] = []
+    spin = result.stages.get("spin", {})
+    if spin.get("spun"):
+        evidence = ", ".join(f"{rule} x{count}" for rule, count in list(dict(spin.get("rules", {})).items())[:8])  # type: ignore[call-overload]
+        records.append(_record(result.source, 1, 1, Severity.ERROR, "spin.spun-document", f"document reads as spinner output: score {spin.get('score')} per 100 words (threshold {spin.get('threshold')}); evidence: {evidence}"))
+    for stage_pass, fix in result.log.applied:
+        lines = LineIndex.of(stage_pass.input_text)
+        line, column = lines.line_col(fix.start)
+        severity = Severity.WARNING if stage_pass.stage in ("spin", "grammar") else Severity.INFO
+        after = "".join(e.after for e in fix.edits)
+        records.append(_record(result.source, line, column, severity, fix.rule_id, fix.message, after or "(delete)"))
+    for stage_pass, skipped in result.log.skipped:
+        lines = LineIndex.of(stage_pass.input_text)
+        line, column = lines.line_col(skipped.fix.start)
+        severity = Severity.ERROR if skipped.fix.applicability >= Applicability.UNSAFE else Severity.INFO
+        records.append(_record(result.source, line, column, severity, skipped.fix.rule_id, f"{skipped.fix.message} (not applied: {skipped.reason.value})", "".join(e.after for e in skipped.fix.edits)))
+    for stage_pass, finding in result.log.findings:
+        if finding.rule_id == "spin.spun-document":
+            continue
+        lines = LineIndex.of(stage_pass.input_text)
+        line, column = lines.line_col(finding.start)
+        records.append(_record(result.source, line, column, finding.severity, finding.rule_id, finding.message, ", ".join(finding.suggestions[:3])))
+    return records
+
+
+def _record(path: str, line: int, column: int, severity: Severity, rule: str, message: str, suggestion: str = "") -> dict[str, object]:
+    """Build one check record."""
+    return {"path": path, "line": line, "column": column, "severity": severity.label, "rule": rule, "message": message, "suggestion": suggestion}
+
+
+@main.group()
+def rules() -> None:
+    """List, show and test the rule packs."""
+
+
+@rules.command("list")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False))
+@_reports_errors
+def rules_list(rule_dirs: tuple[str, ...]) -> None:
+    """One line per rule: id, kind, safety, message."""
+    for rule in registry_for(Config(rules=rule_dirs)).rules:
+        click.echo(f"{rule.id}\t{rule.kind}\t{rule.applicability.label}\t{rule.message}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@_reports_errors
+def rules_show(rule_id: str) -> None:
+    """Print one rule's documentation and examples."""
+    rule = registry_for(Config()).get(rule_id)
+    if rule is None:
+        raise CleanerError(f"no rule with id {rule_id!r}", hint="see 'cleaner rules list'")
+    click.echo(f"{rule.id} ({rule.kind}, {rule.applicability.label}) from {rule.source_file}\n\n{rule.message}\n\n{rule.why}\n")
+    for before, after in rule.fix_examples:
+        click.echo(f"fixes: {before!r}\n   → {after!r}")
+    for keep in rule.keep_examples:
+        click.echo(f"keeps: {keep!r}")
+
+
+@rules.command("test")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False))
+@_reports_errors
+def rules_test(rule_dirs: tuple[str, ...]) -> None:
+    """Run every rule's own examples; exit 1 if any fails."""
+    from cleaner.ruletest import check_rule_examples
+
+    registry = registry_for(Config(rules=rule_dirs))
+    failures = [failure for rule in registry.rules for failure in check_rule_examples(rule)]
+    for failure in failures:
+        click.echo(failure, err=True)
+    click.echo(f"{len(registry.rules)} rules, {len(failures)} failing example(s)")
+    sys.exit(ExitStatus.FINDINGS if failures else ExitStatus.OK)

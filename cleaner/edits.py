@@ -1,0 +1,113 @@
+"""Apply, replay and derive edits: the one mechanism that changes text.
+
+The rules follow ruff's ``apply_fixes``: fixes are sorted by position, a fix that
+overlaps one already taken is skipped, and an edit whose ``before`` no longer matches
+the text is skipped as stale, never guessed. Skips are returned, not dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from cleaner.errors import ReplayError
+from cleaner.model import Applicability, Edit, EditLog, Fix, SkipReason, SkippedFix
+
+
+def sha256_text(text: str) -> str:
+    """Return the hex SHA-256 of ``text`` encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def apply_fixes(
+    text: str,
+    fixes: Iterable[Fix],
+    *,
+    required: Applicability = Applicability.SAFE,
+    protected: Sequence[tuple[int, int]] = (),
+) -> tuple[str, tuple[Fix, ...], tuple[SkippedFix, ...]]:
+    """Apply every fix at or above ``required`` that is fresh and does not overlap.
+
+    ``protected`` spans (code, URLs, front matter) may not be touched by any edit.
+
+    >>> fix = Fix("demo.x", (Edit(0, 1, "a", "b"),), Applicability.SAFE, "demo")
+    >>> apply_fixes("abc", [fix])[0]
+    'bbc'
+    """
+    applied: list[Fix] = []
+    skipped: list[SkippedFix] = []
+    ordered = sorted(fixes, key=lambda f: (f.start, f.end, f.rule_id))
+    taken_until = -1
+    for fix in ordered:
+        if fix.applicability < required:
+            skipped.append(SkippedFix(fix, SkipReason.BELOW_APPLICABILITY))
+        elif any(text[e.start : e.end] != e.before for e in fix.edits):
+            skipped.append(SkippedFix(fix, SkipReason.STALE))
+        elif _touches(fix, protected):
+            skipped.append(SkippedFix(fix, SkipReason.PROTECTED))
+        elif fix.start < taken_until or (fix.start == taken_until and fix.start == fix.end):
+            skipped.append(SkippedFix(fix, SkipReason.OVERLAP))
+        else:
+            applied.append(fix)
+            taken_until = max(taken_until, fix.end)
+    return splice(text, [e for f in applied for e in f.edits]), tuple(applied), tuple(skipped)
+
+
+def _touches(fix: Fix, protected: Sequence[tuple[int, int]]) -> bool:
+    """Tell whether any edit of ``fix`` changes text inside a protected span."""
+    for edit in fix.edits:
+        for start, end in protected:
+            if edit.start < end and start < edit.end:
+                return True
+            if edit.start == edit.end and start < edit.start < end:
+                return True
+    return False
+
+
+def splice(text: str, edits: Iterable[Edit]) -> str:
+    """Return ``text`` with non-overlapping ``edits`` (in any order) applied.
+
+    >>> splice("hello world", [Edit(6, 11, "world", "there"), Edit(0, 0, "", ">")])
+    '>hello there'
+    """
+    parts: list[str] = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        parts.append(text[cursor : edit.start])
+        parts.append(edit.after)
+        cursor = edit.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def replay(text: str, log: EditLog) -> str:
+    """Re-apply every pass of ``log`` to ``text`` and return the result.
+
+    Each pass's input and output hashes are checked, so a log that does not belong to
+    the text raises :class:`ReplayError` instead of producing something plausible.
+    """
+    for stage_pass in log.passes:
+        if sha256_text(text) != stage_pass.input_sha256:
+            raise ReplayError(f"{log.source}: stage {stage_pass.stage!r} input does not match the log")
+        text = splice(text, [e for f in stage_pass.applied for e in f.edits])
+        if sha256_text(text) != stage_pass.output_sha256:
+            raise ReplayError(f"{log.source}: stage {stage_pass.stage!r} output does not match the log")
+    return text
+
+
+def edits_from_diff(before: str, after: str, *, offset: int = 0) -> tuple[Edit, ...]:
+    """Express the change from ``before`` to ``after`` as small character edits.
+
+    Whole-text transforms (ftfy, NFC) give a new string; this turns it back into edits
+    so the log stays minimal and reviewable. ``offset`` shifts the spans, for segments.
+
+    >>> edits_from_diff("cafe\\u0301", "caf\\u00e9")
+    (Edit(start=3, end=5, before='é', after='é'),)
+    """
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return tuple(
+        Edit(offset + i1, offset + i2, before[i1:i2], after[j1:j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    )

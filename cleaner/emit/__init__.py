@@ -1,0 +1,1 @@
+"""Views of the edit log: reports, diffs and machine formats."""

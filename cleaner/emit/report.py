@@ -1,0 +1,166 @@
+"""Reports are views of the edit log: ``report.json`` (versioned) and ``REPORT.md``.
+
+The JSON keeps every pass with its hashes and edits, so :func:`log_from_json` can
+rebuild the :class:`~cleaner.model.EditLog` and replay it on the input. No timestamps
+or absolute paths are written: two runs give byte-identical reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cleaner import __version__
+from cleaner.api import CleanResult
+from cleaner.document import LineIndex
+from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
+
+SCHEMA = "cleaner.report/1"
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """An input that could not be cleaned, with the one-line message."""
+
+    source: str
+    message: str
+
+
+def fix_to_json(fix: Fix, lines: LineIndex) -> dict[str, object]:
+    """Serialise a fix with line:column positions in its pass's input."""
+    return {
+        "rule": fix.rule_id,
+        "applicability": fix.applicability.label,
+        "message": fix.message,
+        "evidence": dict(fix.evidence),
+        "edits": [
+            {"start": e.start, "end": e.end, "line": lines.line_col(e.start)[0], "column": lines.line_col(e.start)[1], "before": e.before, "after": e.after}
+            for e in fix.edits
+        ],
+    }
+
+
+def finding_to_json(finding: Finding, lines: LineIndex) -> dict[str, object]:
+    """Serialise a finding with its line:column."""
+    line, column = lines.line_col(finding.start)
+    return {
+        "rule": finding.rule_id,
+        "severity": finding.severity.label,
+        "message": finding.message,
+        "start": finding.start,
+        "end": finding.end,
+        "line": line,
+        "column": column,
+        "suggestions": list(finding.suggestions),
+        "evidence": dict(finding.evidence),
+    }
+
+
+def pass_to_json(stage_pass: StagePass) -> dict[str, object]:
+    """Serialise one stage pass."""
+    lines = LineIndex.of(stage_pass.input_text)
+    return {
+        "stage": stage_pass.stage,
+        "input_sha256": stage_pass.input_sha256,
+        "output_sha256": stage_pass.output_sha256,
+        "applied": [fix_to_json(f, lines) for f in stage_pass.applied],
+        "skipped": [{"reason": s.reason.value, **fix_to_json(s.fix, lines)} for s in stage_pass.skipped],
+        "findings": [finding_to_json(f, lines) for f in stage_pass.findings],
+    }
+
+
+def document_to_json(result: CleanResult, output_name: str | None) -> dict[str, object]:
+    """Serialise one cleaned document."""
+    from cleaner.edits import sha256_text
+
+    spin = dict(result.stages.get("spin", {}))
+    lines = LineIndex.of(result.input_text)
+    for sentence in spin.get("sentences", []) or []:  # type: ignore[attr-defined]
+        sentence["line"] = lines.line_col(sentence["start"])[0]
+    return {
+        "input": result.source,
+        "output": output_name,
+        "input_sha256": result.ingest.get("sha256", sha256_text(result.input_text)),
+        "text_sha256": result.log.source_sha256,
+        "output_sha256": sha256_text(result.output),
+        "encoding": result.ingest.get("encoding", "utf-8"),
+        "bom": result.ingest.get("bom", False),
+        "markdown": result.markdown,
+        "changed": result.changed,
+        "summary": summarise(result),
+        "readability": {k: dict(v) for k, v in result.readability.items()},
+        "spin": spin,
+        "grammar": dict(result.stages.get("grammar", {})),
+        "passes": [pass_to_json(p) for p in result.log.passes],
+    }
+
+
+def summarise(result: CleanResult) -> dict[str, object]:
+    """Count applied edits per stage, skipped fixes and findings per severity."""
+    per_stage: dict[str, int] = {}
+    for stage_pass, fix in result.log.applied:
+        per_stage[stage_pass.stage] = per_stage.get(stage_pass.stage, 0) + 1
+    severities = {s.label: 0 for s in Severity}
+    for _, finding in result.log.findings:
+        severities[finding.severity.label] += 1
+    return {"fixes_by_stage": per_stage, "skipped": len(result.log.skipped), "findings": severities}
+
+
+def report_json(results: Sequence[tuple[CleanResult, str | None]], errors: Sequence[FileError], config: Mapping[str, object]) -> str:
+    """Render the whole run as ``report.json`` text (stable key order, LF, no timestamps)."""
+    payload = {
+        "schema": SCHEMA,
+        "tool": {"name": "cleaner", "version": __version__},
+        "config": dict(config),
+        "documents": [document_to_json(r, name) for r, name in results],
+        "errors": [{"input": e.source, "message": e.message} for e in errors],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def log_from_json(document: Mapping[str, object]) -> EditLog:
+    """Rebuild the edit log of one document entry of ``report.json`` (for replay)."""
+
+    def fix(entry: Mapping[str, object]) -> Fix:
+        edits = tuple(Edit(e["start"], e["end"], e["before"], e["after"]) for e in entry["edits"])  # type: ignore[attr-defined]
+        return Fix(str(entry["rule"]), edits, Applicability.parse(str(entry["applicability"])), str(entry["message"]), dict(entry["evidence"]))  # type: ignore[call-overload]
+
+    passes = tuple(
+        StagePass(
+            stage=p["stage"],
+            input_sha256=p["input_sha256"],
+            output_sha256=p["output_sha256"],
+            applied=tuple(fix(f) for f in p["applied"]),
+            skipped=tuple(SkippedFix(fix(s), SkipReason(s["reason"])) for s in p["skipped"]),
+        )
+        for p in document["passes"]  # type: ignore[attr-defined]
+    )
+    return EditLog(str(document["input"]), str(document["text_sha256"]), passes)
+
+
+def report_markdown(results: Sequence[tuple[CleanResult, str | None]], errors: Sequence[FileError]) -> str:
+    """Render ``REPORT.md``: one table row per document, then errors."""
+    rows = [
+        "# Cleaning report",
+        "",
+        "| document | encoding | edits (normalise / structure / spin / grammar) | skipped | spin score | spun | findings (error / warning / info) | Flesch before → after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for result, _ in results:
+        summary = summarise(result)
+        by_stage: dict[str, int] = summary["fixes_by_stage"]  # type: ignore[assignment]
+        findings: dict[str, int] = summary["findings"]  # type: ignore[assignment]
+        spin = result.stages.get("spin", {})
+        edits = " / ".join(str(by_stage.get(s, 0)) for s in ("normalise", "structure", "spin", "grammar"))
+        before = result.readability["before"]["flesch_reading_ease"]
+        after = result.readability["after"]["flesch_reading_ease"]
+        rows.append(
+            f"| `{result.source}` | {result.ingest.get('encoding', 'utf-8')} | {edits} | {summary['skipped']} "
+            f"| {spin.get('score', '-')} | {'yes' if spin.get('spun') else 'no'} "
+            f"| {findings['error']} / {findings['warning']} / {findings['info']} | {before} → {after} |"
+        )
+    if errors:
+        rows += ["", "## Errors", ""]
+        rows += [f"- `{e.source}`: {e.message}" for e in errors]
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,72 @@
+"""One error hierarchy: every failure a user can meet, with a hint to get past it.
+
+Each error has a short code (``C2xx``) so messages can be searched for, and a ``hint``
+that says what to do. The CLI prints ``error[C201]: message (hint: ...)`` on one line
+and never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class CleanerError(Exception):
+    """Base of every error ``cleaner`` raises on purpose."""
+
+    code = "C200"
+    hint = ""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+
+    def one_line(self) -> str:
+        """Return the error as the single line the CLI prints."""
+        text = f"error[{self.code}]: {self}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return " ".join(text.split())
+
+
+class InputError(CleanerError):
+    """An input file cannot be read, decoded or written out; the batch goes on."""
+
+    code = "C201"
+
+
+class BinaryInputError(InputError):
+    """An input looks like binary data, not text."""
+
+    code = "C202"
+    hint = "only text files are cleaned; remove the file from the batch or pass text"
+
+
+class OutputError(CleanerError):
+    """An output cannot be written without losing or overwriting something."""
+
+    code = "C203"
+
+
+class ConfigError(CleanerError):
+    """The configuration names an unknown key or an invalid value."""
+
+    code = "C210"
+
+
+class RulePackError(CleanerError):
+    """A rule pack is malformed; the message names the file, rule and field."""
+
+    code = "C220"
+    hint = "see rules/README.md for the rule file format"
+
+
+class ReplayError(CleanerError):
+    """An edit log does not reproduce the text it claims to describe."""
+
+    code = "C230"
+    hint = "the log belongs to another version of the input; clean the file again"
+
+
+class EngineUnavailable(CleanerError):
+    """A grammar engine cannot be started without downloading or reaching a server."""
+
+    code = "C240"

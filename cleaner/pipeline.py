@@ -1,0 +1,113 @@
+"""The pipeline: the one place the stage order is written down.
+
+    bytes ─ ingest ─▶ text ─ normalise ─ structure ─ spin ─ grammar ─▶ cleaned text
+                                                                     └─ readability (before/after)
+
+Each text stage *proposes* fixes for the text it receives; the pipeline alone applies
+them (:func:`cleaner.edits.apply_fixes`), records a :class:`~cleaner.model.StagePass`,
+and repeats the stage until it proposes nothing new (ftfy's fixed-point loop), so a
+second run over an output changes nothing. Stages never write text themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from cleaner.config import Config
+from cleaner.document import protected_spans
+from cleaner.edits import apply_fixes, sha256_text
+from cleaner.model import Applicability, Finding, Fix, StagePass
+from cleaner.rulepacks import Rule, RuleRegistry
+
+
+@dataclass(slots=True)
+class Proposal:
+    """What one round of a stage suggests: fixes to apply, findings, and report data."""
+
+    fixes: list[Fix] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    data: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class StageContext:
+    """What a stage may know about the run and the document it is working on."""
+
+    config: Config
+    rules: tuple[Rule, ...]
+    markdown: bool
+    services: Mapping[str, object]
+    #: Per-document scratch space of this stage, kept across its rounds.
+    memo: MutableMapping[str, object] = field(default_factory=dict)
+
+
+class Stage(Protocol):
+    """A text stage: a name (also the rule-pack ``stage``), a round limit, ``propose``."""
+
+    name: str
+    max_rounds: int
+
+    def propose(self, text: str, ctx: StageContext) -> Proposal:
+        """Return the fixes and findings for ``text``; never mutate anything shared."""
+        ...
+
+
+def text_stages() -> tuple[Stage, ...]:
+    """Return the text stages in pipeline order."""
+    from cleaner.stages import grammar, normalise, spin, structure
+
+    return (normalise.STAGE, structure.STAGE, spin.STAGE, grammar.STAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class TextRun:
+    """The result of running the text stages over one text."""
+
+    output: str
+    passes: tuple[StagePass, ...]
+    stage_data: Mapping[str, Mapping[str, object]]
+
+
+def run_stages(
+    text: str,
+    config: Config,
+    registry: RuleRegistry,
+    *,
+    markdown: bool = False,
+    services: Mapping[str, object] | None = None,
+    stages: tuple[Stage, ...] | None = None,
+) -> TextRun:
+    """Run every enabled text stage to its fixed point and return output and log."""
+    required = Applicability.UNSAFE if config.unsafe_fixes else Applicability.SAFE
+    selected = registry.select(config.select, config.ignore)
+    passes: list[StagePass] = []
+    stage_data: dict[str, Mapping[str, object]] = {}
+    for stage in stages if stages is not None else text_stages():
+        ctx = StageContext(config, selected.for_stage(stage.name), markdown, services or {})
+        for round_number in range(1, stage.max_rounds + 1):
+            proposal = stage.propose(text, ctx)
+            if round_number == 1:
+                stage_data[stage.name] = proposal.data
+            new_text, applied, skipped = apply_fixes(
+                text, proposal.fixes, required=required, protected=protected_spans(text, markdown=markdown)
+            )
+            final = not applied or round_number == stage.max_rounds
+            if applied or (final and (skipped or proposal.findings)):
+                passes.append(
+                    StagePass(
+                        stage=stage.name,
+                        input_sha256=sha256_text(text),
+                        output_sha256=sha256_text(new_text),
+                        applied=applied,
+                        # Earlier rounds' leftovers are proposed again; keep the last word only.
+                        skipped=skipped if final else (),
+                        findings=tuple(proposal.findings) if final else (),
+                        input_text=text,
+                    )
+                )
+            text = new_text
+            if final:
+                break
+    return TextRun(text, tuple(passes), stage_data)

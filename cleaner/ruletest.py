@@ -1,0 +1,41 @@
+"""Run a rule's own examples: each ``fix`` pair must produce exactly its expected text,
+each ``keep`` text must come through unchanged (Harper's test/allows, LanguageTool's
+<example>). The rule runs alone, through its real stage and the real fix applier.
+"""
+
+from __future__ import annotations
+
+from cleaner.config import Config
+from cleaner.pipeline import Stage, run_stages, text_stages
+from cleaner.rulepacks import Rule, RuleRegistry
+from cleaner.services import Services
+
+#: Examples show what a rule does where it may fire: unsafe fixes applied, the spin gate
+#: open (threshold 0), the optional typography policy on.
+EXAMPLE_CONFIG = Config(typography="straight", unsafe_fixes=True, spin_threshold=0.0, grammar="harper")
+
+
+def run_rule(rule: Rule, text: str) -> str:
+    """Return ``text`` after running ``rule`` alone through its stage."""
+    stage = _stage_for(rule)
+    services = Services.for_config(EXAMPLE_CONFIG) if rule.stage == "grammar" else {}
+    return run_stages(text, EXAMPLE_CONFIG, RuleRegistry((rule,), ""), markdown=False, services=services, stages=(stage,)).output
+
+
+def _stage_for(rule: Rule) -> Stage:
+    """Return the stage object that runs ``rule``."""
+    return next(s for s in text_stages() if s.name == rule.stage)
+
+
+def check_rule_examples(rule: Rule) -> list[str]:
+    """Return one message per failing example of ``rule`` (empty when all pass)."""
+    failures = []
+    for before, expected in rule.fix_examples:
+        got = run_rule(rule, before)
+        if got != expected:
+            failures.append(f"{rule.id}: fix example {before!r}: expected {expected!r}, got {got!r}")
+    for keep in rule.keep_examples:
+        got = run_rule(rule, keep)
+        if got != keep:
+            failures.append(f"{rule.id}: keep example {keep!r} was changed to {got!r}")
+    return failures

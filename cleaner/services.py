@@ -1,0 +1,53 @@
+"""Long-lived helpers a run starts once and shares across documents (grammar engines).
+
+Starting Harper builds its dictionary (about a second); starting LanguageTool means a
+JVM or a server round trip. Engines are therefore created once per process and per
+setting, never once per document, and never by downloading anything.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from cleaner.config import Config
+from cleaner.engines import GrammarEngine
+from cleaner.errors import EngineUnavailable
+from cleaner.rulepacks import builtin_rules_dir
+
+LANGUAGETOOL_URL_ENV = "CLEANER_LANGUAGETOOL_URL"
+
+
+def project_words() -> tuple[str, ...]:
+    """Return the project word list (names, British spellings) that engines must accept."""
+    path = builtin_rules_dir() / "grammar" / "words.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+
+
+@lru_cache(maxsize=4)
+def start_engine(choice: str, languagetool_url: str) -> GrammarEngine | None:
+    """Start the grammar engine a configuration asks for (``None`` when grammar is off)."""
+    if choice == "off":
+        return None
+    url = languagetool_url or os.environ.get(LANGUAGETOOL_URL_ENV, "")
+    if choice == "languagetool" or (choice == "auto" and url):
+        from cleaner.engines.languagetool import LanguageToolEngine
+
+        try:
+            return LanguageToolEngine.connect(url, project_words())
+        except EngineUnavailable:
+            if choice == "languagetool":
+                raise
+    from cleaner.engines.harper import HarperEngine
+
+    return HarperEngine(project_words())
+
+
+class Services(dict[str, object]):
+    """The shared helpers of one run, by name (``"grammar"``: the engine or ``None``)."""
+
+    @classmethod
+    def for_config(cls, config: Config) -> Services:
+        """Start (or reuse) what ``config`` needs."""
+        return cls(grammar=start_engine(config.grammar, config.languagetool_url))

@@ -1,0 +1,1 @@
+"""One module per pipeline stage; :mod:`cleaner.pipeline` holds their order."""

@@ -1,0 +1,221 @@
+"""Normalise: repair encodings and make whitespace and Unicode canonical.
+
+Each rule of ``rules/normalise.toml`` is a ``builtin`` whose id slug names one function
+below; the stage fails loudly if the data and the code disagree. ftfy runs per line
+with an explicit configuration (quotes, ligatures, widths and line breaks are *not*
+its business here), and its explanation plan is kept as evidence, so every encoding
+repair can be replayed with ``ftfy.apply_plan``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+
+import ftfy
+
+from cleaner.edits import edits_from_diff
+from cleaner.model import Edit, Fix
+from cleaner.pipeline import Proposal, StageContext
+from cleaner.rulepacks import Rule
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=True,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=True,
+    normalization=None,
+    explain=True,
+)
+
+_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile("[\u200b\u00ad\u2060]|(?<=.)\ufeff", re.S)
+_TRAILING = re.compile(r"[ \t]+$", re.M)
+_REPEATED_SPACES = re.compile(r"(?<=\S)  +(?=\S)")
+_EXTRA_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
+_SINGLE_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
+_CURLY = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "--"}
+_CURLY_RE = re.compile("[" + "".join(_CURLY) + "]")
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(offset, line)`` for every line of ``text`` without its newline."""
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
+
+
+def _regex_fixes(rule: Rule, text: str, pattern: re.Pattern[str], replacement: Callable[[re.Match[str]], str]) -> list[Fix]:
+    """Make one fix per match of ``pattern``, replacing it with ``replacement(match)``."""
+    return [
+        _fix(rule, (Edit(m.start(), m.end(), m.group(), replacement(m)),))
+        for m in pattern.finditer(text)
+        if replacement(m) != m.group()
+    ]
+
+
+def _fix(rule: Rule, edits: tuple[Edit, ...], **evidence: object) -> Fix:
+    """Wrap edits in a fix labelled with the rule."""
+    return Fix(rule.id, edits, rule.applicability, rule.message, evidence)
+
+
+def fix_bom(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Drop a byte-order mark at the start: it is an encoding signature, not text."""
+    return [_fix(rule, (Edit(0, 1, "\ufeff", ""),))] if text.startswith("\ufeff") else []
+
+
+def fix_line_endings(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Turn CRLF and lone CR into LF."""
+    return _regex_fixes(rule, text, re.compile(r"\r\n?"), lambda m: "\n")
+
+
+def fix_encoding(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Repair mojibake and control characters with ftfy, one fix per changed line."""
+    fixes = []
+    for offset, line in _lines(text):
+        if line.isascii() and line.isprintable():
+            continue
+        fixed, plan = ftfy.fix_and_explain(line, FTFY_CONFIG)
+        if fixed != line and "\n" not in fixed:
+            steps = [[step.action, step.parameter] for step in plan or []]
+            fixes.append(_fix(rule, edits_from_diff(line, fixed, offset=offset), ftfy_plan=steps))
+    return fixes
+
+
+def fix_unicode_nfc(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Compose characters (NFC) so that equal-looking text compares equal."""
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    fixes = []
+    for offset, line in _lines(text):
+        composed = unicodedata.normalize("NFC", line)
+        if composed != line:
+            fixes.append(_fix(rule, edits_from_diff(line, composed, offset=offset)))
+    return fixes
+
+
+def fix_odd_spaces(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Replace no-break and other typographic spaces with a plain space."""
+    return _regex_fixes(rule, text, _ODD_SPACES, lambda m: " ")
+
+
+def fix_invisible_characters(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Remove zero-width spaces, soft hyphens and word joiners left by web pages."""
+    return _regex_fixes(rule, text, _INVISIBLE, lambda m: "")
+
+
+def fix_trailing_whitespace(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Remove spaces and tabs at the end of lines (Markdown's two-space break excepted)."""
+    if ctx.markdown:
+        return _regex_fixes(rule, text, _TRAILING, lambda m: "  " if m.group() == "  " else "")
+    return _regex_fixes(rule, text, _TRAILING, lambda m: "")
+
+
+def fix_repeated_spaces(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Collapse runs of spaces between words (indentation is left alone)."""
+    return _regex_fixes(rule, text, _REPEATED_SPACES, lambda m: " ")
+
+
+def fix_blank_lines(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Separate paragraphs by exactly one blank line."""
+    return _regex_fixes(rule, text, _EXTRA_BLANK_LINES, lambda m: "\n\n")
+
+
+def fix_paragraph_per_line(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Put a blank line between paragraphs written one per line (not hard-wrapped text).
+
+    Scraped articles often put each paragraph on one long line with a single newline
+    between them. Hard-wrapped text (short lines) and Markdown are left alone, since
+    there a single newline joins lines of one paragraph.
+    """
+    if ctx.markdown or not is_paragraph_per_line(text):
+        return []
+    return _regex_fixes(rule, text, _SINGLE_BREAK, lambda m: "\n\n")
+
+
+def is_paragraph_per_line(text: str, wrap_width: int = 100) -> bool:
+    """Tell whether lines joined by single newlines are mostly long, i.e. not wrapped.
+
+    >>> is_paragraph_per_line("short\\nlines\\nhere\\n")
+    False
+    >>> is_paragraph_per_line(("x" * 120 + "\\n") * 3)
+    True
+    """
+    joined = [m.start() for m in _SINGLE_BREAK.finditer(text)]
+    if not joined:
+        return False
+    long_lines = sum(1 for end in joined if end - (text.rfind("\n", 0, end) + 1) > wrap_width)
+    return long_lines * 2 >= len(joined)
+
+
+def fix_document_edges(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Drop leading blank lines and end the text with exactly one newline."""
+    edits = []
+    lead = re.match(r"(?:[ \t]*\n)+", text)
+    if lead:
+        edits.append(Edit(0, lead.end(), lead.group(), ""))
+    body = text.rstrip(" \t\n")
+    if body and text[len(body) :] != "\n" and (not lead or lead.end() <= len(body)):
+        edits.append(Edit(len(body), len(text), text[len(body) :], "\n"))
+    return [_fix(rule, tuple(edits))] if edits else []
+
+
+def fix_typography(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Under ``typography = "straight"``, use straight quotes and ASCII dashes."""
+    if ctx.config.typography != "straight":
+        return []
+    return _regex_fixes(rule, text, _CURLY_RE, lambda m: _CURLY[m.group()])
+
+
+FIXERS: dict[str, Callable[[Rule, str, StageContext], list[Fix]]] = {
+    "bom": fix_bom,
+    "line-endings": fix_line_endings,
+    "encoding-repair": fix_encoding,
+    "unicode-nfc": fix_unicode_nfc,
+    "odd-spaces": fix_odd_spaces,
+    "invisible-characters": fix_invisible_characters,
+    "trailing-whitespace": fix_trailing_whitespace,
+    "repeated-spaces": fix_repeated_spaces,
+    "blank-lines": fix_blank_lines,
+    "paragraph-per-line": fix_paragraph_per_line,
+    "document-edges": fix_document_edges,
+    "typography": fix_typography,
+}
+
+
+class NormaliseStage:
+    """Run every enabled normalisation rule; the pipeline repeats until nothing changes."""
+
+    name = "normalise"
+    max_rounds = 6
+
+    def propose(self, text: str, ctx: StageContext) -> Proposal:
+        """Collect the fixes of every rule; overlapping ones wait for the next round."""
+        proposal = Proposal()
+        for rule in ctx.rules:
+            proposal.fixes.extend(builtin_for(rule)(rule, text, ctx))
+        return proposal
+
+
+def builtin_for(rule: Rule) -> Callable[[Rule, str, StageContext], list[Fix]]:
+    """Return the function implementing a ``builtin`` normalisation rule."""
+    slug = rule.id.rsplit(".", 1)[-1]
+    if rule.kind != "builtin" or slug not in FIXERS:
+        from cleaner.errors import RulePackError
+
+        raise RulePackError(f"{rule.source_file}: rule {rule.id!r}: no built-in normalisation named {slug!r}")
+    return FIXERS[slug]
+
+
+STAGE = NormaliseStage()

@@ -1,0 +1,149 @@
+"""Structure: remove scraped debris and repair broken words, keeping every sentence.
+
+Rule kinds handled here:
+
+``repeated-paragraph``
+    A paragraph that repeats an earlier one (exactly, or nearly by word similarity) is
+    removed with its separator; the first occurrence stays.
+``line-pattern``
+    A whole paragraph matching the pattern (boilerplate) is removed.
+``pattern``
+    A regular-expression replacement inside text (hyphenation, glued words).
+
+Every removal is an edit whose ``before`` holds the removed text, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleaner.model import Edit, Fix
+from cleaner.pipeline import Proposal, StageContext
+from cleaner.rulepacks import Rule
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph's span in the text and its span including one adjacent separator."""
+
+    start: int
+    end: int
+    text: str
+
+    def removal(self, full_text: str) -> Edit:
+        """Return the edit that deletes this paragraph and the blank line after it."""
+        end = self.end
+        while end < len(full_text) and full_text[end] == "\n":
+            end += 1
+        start = self.start
+        if end == len(full_text):  # last paragraph: take the separator before it instead
+            while start > 0 and full_text[start - 1] == "\n":
+                start -= 1
+            end = self.end
+        return Edit(start, end, full_text[start:end], "")
+
+
+def paragraphs(text: str) -> Iterator[Paragraph]:
+    """Yield the blank-line-separated paragraphs of ``text``.
+
+    >>> [p.text for p in paragraphs("A\\n\\nB b\\n")]
+    ['A', 'B b']
+    """
+    for match in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        yield Paragraph(match.start(), match.end(), match.group())
+
+
+def word_key(text: str) -> tuple[str, ...]:
+    """Return the lower-cased words of ``text``: what 'the same paragraph' compares."""
+    return tuple(w.lower() for w in _WORD.findall(text))
+
+
+def find_repeats(rule: Rule, text: str) -> list[Fix]:
+    """Remove later copies of a paragraph; the first occurrence is kept."""
+    min_words = int(rule.param("min_words", 1))  # type: ignore[call-overload]
+    max_words = int(rule.param("max_words", 10_000))  # type: ignore[call-overload]
+    similarity = float(rule.param("similarity", 1.0))  # type: ignore[arg-type]
+    within_first = int(rule.param("within_first", 0))  # type: ignore[call-overload]
+    seen: list[tuple[tuple[str, ...], int]] = []
+    exact: set[tuple[str, ...]] = set()
+    fixes = []
+    for index, para in enumerate(paragraphs(text)):
+        if within_first and index >= within_first:
+            break
+        key = word_key(para.text)
+        if not min_words <= len(key) <= max_words:
+            continue
+        original = _earlier_copy(key, seen, exact, similarity)
+        if original is None:
+            seen.append((key, index))
+            exact.add(key)
+            continue
+        removal = para.removal(text)
+        fixes.append(Fix(rule.id, (removal,), rule.applicability, rule.message, {"repeats_paragraph": original + 1}))
+    return fixes
+
+
+def _earlier_copy(key: tuple[str, ...], seen: list[tuple[tuple[str, ...], int]], exact: set[tuple[str, ...]], similarity: float) -> int | None:
+    """Return the index of an earlier paragraph that ``key`` repeats, if any."""
+    if key in exact:
+        return next(i for k, i in seen if k == key)
+    if similarity >= 1.0:
+        return None
+    for earlier, index in seen:
+        if abs(len(earlier) - len(key)) > (1 - similarity) * max(len(earlier), len(key)):
+            continue
+        if difflib.SequenceMatcher(None, earlier, key, autojunk=False).ratio() >= similarity:
+            return index
+    return None
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Compile a rule's pattern once per process."""
+    return re.compile(pattern, re.M)
+
+
+def find_boilerplate(rule: Rule, text: str) -> list[Fix]:
+    """Remove whole paragraphs that match a boilerplate pattern."""
+    pattern = _compiled(rule.str_param("pattern"))
+    return [
+        Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {})
+        for para in paragraphs(text)
+        if pattern.fullmatch(para.text.strip())
+    ]
+
+
+def find_pattern(rule: Rule, text: str) -> list[Fix]:
+    """Apply a regular-expression replacement rule, one fix per match."""
+    pattern = _compiled(rule.str_param("pattern"))
+    template = rule.str_param("replace")
+    fixes = []
+    for match in pattern.finditer(text):
+        after = match.expand(template)
+        if after != match.group():
+            fixes.append(Fix(rule.id, (Edit(match.start(), match.end(), match.group(), after),), rule.applicability, rule.message, {}))
+    return fixes
+
+
+class StructureStage:
+    """Propose removals and repairs from the structure rule packs."""
+
+    name = "structure"
+    max_rounds = 4
+
+    def propose(self, text: str, ctx: StageContext) -> Proposal:
+        """Run each rule by its kind."""
+        kinds = {"repeated-paragraph": find_repeats, "line-pattern": find_boilerplate, "pattern": find_pattern}
+        proposal = Proposal()
+        for rule in ctx.rules:
+            proposal.fixes.extend(kinds[rule.kind](rule, text))
+        return proposal
+
+
+STAGE = StructureStage()
