@@ -15,7 +15,7 @@ from cleaner.edits import sha256_text
 from cleaner.model import EditLog
 from cleaner.pipeline import run_stages
 from cleaner.rulepacks import RuleRegistry, load_registry
-from cleaner.stages import ingest, readability
+from cleaner.stages import ingest, readability, spin
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
@@ -72,8 +72,13 @@ def clean_text(
         from cleaner.services import Services
 
         services = Services.for_config(config)
-    run = run_stages(text, config, registry, markdown=markdown, services=services)
+    selected = registry.select(config.select, config.ignore)
+    run = run_stages(text, config, selected, markdown=markdown, services=services)
     log = EditLog(source, sha256_text(text), run.passes)
+    stages = dict(run.stage_data)
+    if "spin" in stages:
+        # The spin verdict of the output: what is still spun after repair.
+        stages["spin"] = {**stages["spin"], "after": spin.measure(run.output, selected.for_stage("spin"), config.spin_threshold)}
     return CleanResult(
         source=source,
         input_text=text,
@@ -81,7 +86,7 @@ def clean_text(
         log=log,
         markdown=markdown,
         ingest=dict(ingest_info or {}),
-        stages=run.stage_data,
+        stages=stages,
         readability={"before": readability.score(text), "after": readability.score(run.output)},
     )
 

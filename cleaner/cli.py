@@ -49,6 +49,12 @@ def _reports_errors(command: F) -> F:
         except CleanerError as exc:
             click.echo(exc.one_line(), err=True)
             sys.exit(ExitStatus.ERROR)
+        except KeyboardInterrupt:
+            click.echo("error[C290]: interrupted; no partial output was written", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug: still one line, with what to report
+            click.echo(f"error[C299]: internal error: {type(exc).__name__}: {exc} (please report this with the input that caused it)", err=True)
+            sys.exit(ExitStatus.ERROR)
 
     return wrapper  # type: ignore[return-value]
 
@@ -103,7 +109,9 @@ def remaining_problems(result: CleanResult, fail_on: Severity) -> int:
     """Count what is still wrong after cleaning: findings at or above ``fail_on`` and unapplied unsafe fixes."""
     findings = sum(1 for _, f in result.log.findings if f.severity >= fail_on)
     unapplied = sum(1 for _, s in result.log.skipped if s.fix.applicability >= Applicability.UNSAFE)
-    return findings + unapplied
+    spin_after = result.stages.get("spin", {}).get("after", {})
+    still_spun = 1 if isinstance(spin_after, dict) and spin_after.get("spun") and Severity.ERROR >= fail_on else 0
+    return findings + unapplied + still_spun
 
 
 def _status(batch: BatchResult, problems: int) -> ExitStatus:
@@ -268,8 +276,6 @@ def check_records(result: CleanResult) -> list[dict[str, object]]:
         severity = Severity.ERROR if skipped.fix.applicability >= Applicability.UNSAFE else Severity.INFO
         records.append(_record(result.source, line, column, severity, skipped.fix.rule_id, f"{skipped.fix.message} (not applied: {skipped.reason.value})", "".join(e.after for e in skipped.fix.edits)))
     for stage_pass, finding in result.log.findings:
-        if finding.rule_id == "spin.spun-document":
-            continue
         lines = LineIndex.of(stage_pass.input_text)
         line, column = lines.line_col(finding.start)
         records.append(_record(result.source, line, column, finding.severity, finding.rule_id, finding.message, ", ".join(finding.suggestions[:3])))

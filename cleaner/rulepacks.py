@@ -29,7 +29,7 @@ KIND_PARAMS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "pattern": (frozenset({"pattern", "replace"}), frozenset()),
     "substitution": (
         frozenset({"match", "replace", "spin"}),
-        frozenset({"before", "after", "unless_before", "unless_after"}),
+        frozenset({"before", "after", "unless_before", "unless_after", "case"}),
     ),
     "engine-rule": (frozenset({"engine", "engine_rule"}), frozenset()),
 }
@@ -48,9 +48,13 @@ _PACK_ID = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*$")
 _SPIN_KINDS = frozenset({"signature", "contextual"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Rule:
-    """One rule, with the id used everywhere: config, select/ignore, log and reports."""
+    """One rule, with the id used everywhere: config, select/ignore, log and reports.
+
+    Rules compare and hash by identity: a loaded rule is one object for the whole run,
+    which lets stages cache what they compile from a tuple of rules.
+    """
 
     id: str
     pack: str
@@ -233,6 +237,8 @@ def _check_params(name: str, where: str, kind: str, params: Mapping[str, object]
     if kind == "substitution":
         if params["spin"] not in _SPIN_KINDS:
             raise RulePackError(f"{name}: {where}: field 'spin': one of {sorted(_SPIN_KINDS)}")
+        if params.get("case", "exact") != "exact":
+            raise RulePackError(f"{name}: {where}: field 'case': only \"exact\" is supported")
         for key in ("match", "replace"):
             if not isinstance(params[key], str) or not params[key].strip():
                 raise RulePackError(f"{name}: {where}: field {key!r}: a non-empty string")

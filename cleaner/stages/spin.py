@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaner.model import Applicability, Edit, Finding, Fix, Severity
+from cleaner.model import Applicability, Edit, Fix
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
 
@@ -59,6 +59,8 @@ class CompiledRule:
     after: tuple[tuple[str, ...], ...]
     unless_before: tuple[tuple[str, ...], ...]
     unless_after: tuple[tuple[str, ...], ...]
+    case_exact: bool
+    exact_words: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,8 @@ class RuleIndex:
 
 
 def _phrases(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    """Split context phrases into lower-case word tuples."""
-    return tuple(tuple(v.lower().split()) for v in values)
+    """Split context phrases into lower-case word tuples (a punctuation mark stays whole)."""
+    return tuple((v,) if v == SENTENCE_START else tuple(t.lower for t in tokenize(v)) or (v.strip(),) for v in values)
 
 
 def compile_rules(rules: Sequence[Rule]) -> RuleIndex:
@@ -87,6 +89,8 @@ def compile_rules(rules: Sequence[Rule]) -> RuleIndex:
             after=_phrases(rule.list_param("after")),
             unless_before=_phrases(rule.list_param("unless_before")),
             unless_after=_phrases(rule.list_param("unless_after")),
+            case_exact=rule.param("case") == "exact",
+            exact_words=tuple(rule.str_param("match").split()),
         )
         grouped.setdefault(words[0], []).append(compiled)
     return RuleIndex({k: tuple(sorted(v, key=lambda c: -len(c.words))) for k, v in grouped.items()})
@@ -102,9 +106,9 @@ def tokenize(text: str) -> list[Token]:
     """Return the words of ``text``.
 
     >>> [t.lower for t in tokenize("Ukraine’s 2d time")]
-    ['ukraine’s', '2d', 'time']
+    ["ukraine's", '2d', 'time']
     """
-    return [Token(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    return [Token(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in _TOKEN.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,27 +155,63 @@ def _phrase_end(text: str, tokens: Sequence[Token], i: int, words: tuple[str, ..
 
 def _context_ok(text: str, tokens: Sequence[Token], first: int, last: int, rule: CompiledRule) -> bool:
     """Check the rule's before/after conditions and exceptions around a match."""
+    if rule.case_exact and text[tokens[first].start : tokens[last].end].split() != list(rule.exact_words):
+        return False
+    if rule.words[0].isdigit() and not _is_count_word(text, tokens, first):
+        return False
     if rule.before and not any(_precedes(text, tokens, first, p) for p in rule.before):
         return False
-    if rule.after and not any(_follows(tokens, last, p) for p in rule.after):
+    if rule.after and not any(_follows(text, tokens, last, p) for p in rule.after):
         return False
     if any(_precedes(text, tokens, first, p) for p in rule.unless_before):
         return False
-    return not any(_follows(tokens, last, p) for p in rule.unless_after)
+    return not any(_follows(text, tokens, last, p) for p in rule.unless_after)
+
+
+def _is_count_word(text: str, tokens: Sequence[Token], index: int) -> bool:
+    """Tell whether a digit token counts things ("the 4 years"), not a figure or date.
+
+    Spinners write small numbers as digits; only a number standing alone before a
+    lower-case word is a counted quantity. "4.5", "3,000", "3%", "February 3" are not.
+    """
+    token = tokens[index]
+    before = text[token.start - 1 : token.start] if token.start else ""
+    after = text[token.end : token.end + 2]
+    if before and before not in " \n(\u2013\u2014":
+        return False
+    if not re.fullmatch(r" [a-z]", after):
+        return False
+    return not (index > 0 and tokens[index - 1].lower in _MONTHS)
+
+
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 
 def _precedes(text: str, tokens: Sequence[Token], first: int, phrase: tuple[str, ...]) -> bool:
-    """Tell whether ``phrase`` ends right before token ``first`` (``<start>``: a sentence start)."""
+    """Tell whether ``phrase`` ends right before token ``first``.
+
+    ``<start>`` means a sentence start; a phrase of punctuation (",") is compared with
+    the characters just before the match; words are compared token by token.
+    """
     if phrase == (SENTENCE_START,):
         return is_sentence_start(text, tokens[first].start)
+    if _is_punctuation(phrase):
+        return text[: tokens[first].start].rstrip().endswith(phrase[0])
     start = first - len(phrase)
     return start >= 0 and all(tokens[start + k].lower == phrase[k] for k in range(len(phrase)))
 
 
-def _follows(tokens: Sequence[Token], last: int, phrase: tuple[str, ...]) -> bool:
-    """Tell whether ``phrase`` starts right after token ``last``."""
+def _follows(text: str, tokens: Sequence[Token], last: int, phrase: tuple[str, ...]) -> bool:
+    """Tell whether ``phrase`` starts right after token ``last`` (punctuation: the next characters)."""
+    if _is_punctuation(phrase):
+        return text[tokens[last].end :].lstrip(" ").startswith(phrase[0])
     end = last + 1 + len(phrase)
     return end <= len(tokens) and all(tokens[last + 1 + k].lower == phrase[k] for k in range(len(phrase)))
+
+
+def _is_punctuation(phrase: tuple[str, ...]) -> bool:
+    """Tell whether a context phrase is a single punctuation mark."""
+    return len(phrase) == 1 and not any(ch.isalnum() for ch in phrase[0]) and phrase[0] != SENTENCE_START
 
 
 def is_sentence_start(text: str, offset: int) -> bool:
@@ -248,6 +288,8 @@ def build_fix(text: str, tokens: Sequence[Token], match: Match, quoted: Sequence
     after = match_case(before, rule.replace)
     if after is None or after == before:
         return None
+    if not before[:1].isalpha() and is_sentence_start(text, start):
+        after = after[:1].upper() + after[1:]
     edits = [Edit(start, end, before, after)]
     if match.first > 0:
         article = tokens[match.first - 1]
@@ -266,7 +308,9 @@ class SpinStage:
     """Score the text for spin and propose the repairs the gate allows."""
 
     name = "spin"
-    max_rounds = 3
+    # One round: a later round would see repaired text and could undo a swap pair
+    # (the spinner swaps 'agreement' and 'settlement' both ways).
+    max_rounds = 1
 
     def propose(self, text: str, ctx: StageContext) -> Proposal:
         """Propose signature repairs everywhere and contextual ones behind the gate."""
@@ -287,18 +331,15 @@ class SpinStage:
             fix = build_fix(text, tokens, match, quoted, evidence)
             if fix:
                 proposal.fixes.append(fix)
-        if gate.spun:
-            proposal.findings.append(
-                Finding(
-                    "spin.spun-document",
-                    0,
-                    0,
-                    f"Text reads as spinner output: {gate.score} signature phrases per 100 words (threshold {ctx.config.spin_threshold}).",
-                    Severity.ERROR,
-                    evidence={"score": gate.score},
-                )
-            )
         return proposal
+
+
+def measure(text: str, rules: tuple[Rule, ...], threshold: float) -> dict[str, object]:
+    """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
+    tokens = tokenize(text)
+    signatures = [m for m in find_matches(text, tokens, _cached_index(rules)) if m.rule.signature]
+    gate = evaluate_gate(text, tokens, signatures, threshold)
+    return {"score": gate.score, "spun": gate.spun, "signature_hits": len(signatures)}
 
 
 def _report_data(text: str, tokens: Sequence[Token], matches: Sequence[Match], gate: Gate, threshold: float) -> dict[str, object]:
