@@ -102,8 +102,8 @@ def edits_from_diff(before: str, after: str, *, offset: int = 0) -> tuple[Edit, 
     Whole-text transforms (ftfy, NFC) give a new string; this turns it back into edits
     so the log stays minimal and reviewable. ``offset`` shifts the spans, for segments.
 
-    >>> edits_from_diff("cafe\\u0301", "caf\\u00e9")
-    (Edit(start=3, end=5, before='é', after='é'),)
+    >>> edits_from_diff("on  the", "on the")
+    (Edit(start=2, end=3, before=' ', after=''),)
     """
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     return tuple(

@@ -1,0 +1,66 @@
+"""Every rule's own examples pass, and the rule-pack loader rejects malformed packs."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.errors import RulePackError
+from cleaner.rulepacks import load_pack, load_registry
+from cleaner.ruletest import check_rule_examples, run_rule
+
+REGISTRY = load_registry()
+
+
+@pytest.mark.parametrize("rule", REGISTRY.rules, ids=lambda r: r.id)
+def test_rule_examples(rule) -> None:
+    assert check_rule_examples(rule) == []
+
+
+def test_every_stage_has_rules() -> None:
+    assert {r.stage for r in REGISTRY.rules} == {"normalise", "structure", "spin", "grammar"}
+
+
+def test_a_wrong_expectation_is_reported() -> None:
+    rule = REGISTRY.get("spin.autoblog.international-locations-for-countries")
+    assert rule is not None
+    assert run_rule(rule, "two international locations") == "two countries"
+    broken = type(rule)(**{**{f: getattr(rule, f) for f in rule.__slots__}, "fix_examples": (("two international locations", "two nations"),)})
+    assert check_rule_examples(broken) != []
+
+
+PACK = b"""
+[pack]
+id = "demo"
+stage = "structure"
+
+[[rule]]
+id = "x"
+kind = "pattern"
+pattern = "a"
+replace = "b"
+message = "m"
+examples.fix = [["a", "b"]]
+examples.keep = ["c"]
+"""
+
+
+def test_valid_pack_loads() -> None:
+    [rule] = load_pack("demo.toml", PACK)
+    assert rule.id == "demo.x"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ((b'replace = "b"', b'replce = "b"'), "unknown field 'replce' (did you mean 'replace'?)"),
+        ((b'examples.keep = ["c"]', b""), "examples.keep"),
+        ((b'pattern = "a"', b'pattern = "(a"'), "bad regular expression"),
+        ((b'kind = "pattern"', b'kind = "substitution"'), "field 'kind'"),
+        ((b"[pack]", b"[pack"), "not valid TOML"),
+    ],
+)
+def test_malformed_pack_names_file_rule_and_field(change: tuple[bytes, bytes], message: str) -> None:
+    with pytest.raises(RulePackError) as error:
+        load_pack("demo.toml", PACK.replace(*change))
+    assert "demo.toml" in str(error.value)
+    assert message in str(error.value)
