@@ -329,3 +329,32 @@ def rules_test(rule_dirs: tuple[str, ...]) -> None:
         click.echo(failure, err=True)
     click.echo(f"{len(registry.rules)} rules, {len(failures)} failing example(s)")
     sys.exit(ExitStatus.FINDINGS if failures else ExitStatus.OK)
+
+
+@main.command("eval")
+@click.argument("spun", type=click.Path(exists=True, dir_okay=False))
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False), required=True, help="Gold TSV for SPUN.")
+@click.option("--clean", "clean_paths", multiple=True, type=click.Path(exists=True), help="Clean documents: must get 0 spin edits.")
+@_reports_errors
+def evaluate_command(spun: str, gold: str, clean_paths: tuple[str, ...]) -> None:
+    """Measure spin repair on SPUN against its gold, and spin edits on clean documents."""
+    from cleaner.evaluation import evaluate, read_gold
+
+    config = load_config().with_overrides(grammar="off")
+    result = evaluate(_clean_one(spun, config), read_gold(Path(gold)))
+    click.echo(f"{spun}: {result.repaired}/{result.required} required spans repaired ({result.rate:.1%}), {len(result.missed)} missed, "
+               f"{result.optional_repaired} optional spans repaired, {len(result.outside)} edit(s) outside annotated spans")
+    click.echo(f"word error rate against gold: before {result.wer_before:.4f}, after {result.wer_after:.4f}")
+    for missed in result.missed:
+        click.echo(f"  missed: {missed}")
+    for outside in result.outside:
+        click.echo(f"  outside: {outside}")
+    spin_edits_on_clean = 0
+    from cleaner.batch import collect_inputs
+
+    for path in collect_inputs([Path(p) for p in clean_paths])[0]:
+        clean_result = _clean_one(path.as_posix(), config)
+        count = sum(1 for p, _ in clean_result.log.applied if p.stage == "spin")
+        spin_edits_on_clean += count
+        click.echo(f"{path}: {count} spin edit(s)")
+    sys.exit(ExitStatus.FINDINGS if result.outside or spin_edits_on_clean else ExitStatus.OK)

@@ -196,7 +196,8 @@ def _precedes(text: str, tokens: Sequence[Token], first: int, phrase: tuple[str,
     if phrase == (SENTENCE_START,):
         return is_sentence_start(text, tokens[first].start)
     if _is_punctuation(phrase):
-        return text[: tokens[first].start].rstrip().endswith(phrase[0])
+        start = tokens[first].start
+        return text[max(0, start - 8) : start].rstrip().endswith(phrase[0])
     start = first - len(phrase)
     return start >= 0 and all(tokens[start + k].lower == phrase[k] for k in range(len(phrase)))
 
@@ -204,7 +205,8 @@ def _precedes(text: str, tokens: Sequence[Token], first: int, phrase: tuple[str,
 def _follows(text: str, tokens: Sequence[Token], last: int, phrase: tuple[str, ...]) -> bool:
     """Tell whether ``phrase`` starts right after token ``last`` (punctuation: the next characters)."""
     if _is_punctuation(phrase):
-        return text[tokens[last].end :].lstrip(" ").startswith(phrase[0])
+        end = tokens[last].end
+        return text[end : end + 8].lstrip(" ").startswith(phrase[0])
     end = last + 1 + len(phrase)
     return end <= len(tokens) and all(tokens[last + 1 + k].lower == phrase[k] for k in range(len(phrase)))
 
@@ -258,7 +260,13 @@ class Gate:
 
     def is_open(self, offset: int) -> bool:
         """Tell whether contextual rules may fire at ``offset``."""
-        return self.spun or any(start <= offset < end for start, end in self.spun_paragraphs)
+        return self.spun or in_spans(self.spun_paragraphs, offset)
+
+
+def in_spans(spans: Sequence[tuple[int, int]], offset: int) -> bool:
+    """Tell whether ``offset`` falls in one of the sorted, disjoint ``spans`` (bisection)."""
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def evaluate_gate(text: str, tokens: Sequence[Token], signatures: Sequence[Match], threshold: float) -> Gate:
@@ -298,7 +306,7 @@ def build_fix(text: str, tokens: Sequence[Token], match: Match, quoted: Sequence
             spelled = match_case(text[article.start : article.end], wanted) or wanted.upper()
             edits.insert(0, Edit(article.start, article.end, text[article.start : article.end], spelled))
     applicability = rule.rule.applicability
-    if any(q_start <= start < q_end for q_start, q_end in quoted):
+    if in_spans(quoted, start):
         applicability = min(applicability, Applicability.UNSAFE)
     message = rule.rule.message.format(match=before, replacement=after)
     return Fix(rule.rule.id, tuple(edits), applicability, message, evidence)

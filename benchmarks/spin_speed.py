@@ -1,0 +1,60 @@
+"""Benchmark the spin stage: throughput on a 10 MB corpus, and cost versus rule count.
+
+Prints figures; it is not a test. Run: .venv/bin/python benchmarks/spin_speed.py
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from cleaner.config import Config
+from cleaner.pipeline import StageContext
+from cleaner.rulepacks import Rule, load_registry
+from cleaner.stages.spin import STAGE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def corpus(size: int) -> str:
+    """Repeat the seeds (spun and clean) up to ``size`` characters."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    text = "\n\n".join(seeds)
+    return (text * (size // len(text) + 1))[:size]
+
+
+def synthetic_rules(base: tuple[Rule, ...], count: int) -> tuple[Rule, ...]:
+    """Pad the real rules with distinct made-up ones, to see how time grows with rules."""
+    template = base[0]
+    extra = tuple(
+        Rule(f"spin.synthetic.r{i}", "spin.synthetic", "spin", "substitution", "m", "", template.applicability, (), (), {"match": f"zqx{i} word", "replace": "x", "spin": "contextual"})
+        for i in range(max(0, count - len(base)))
+    )
+    return base + extra
+
+
+def time_spin(text: str, rules: tuple[Rule, ...]) -> float:
+    """Return the seconds one spin-stage proposal over ``text`` takes (best of two)."""
+    best = float("inf")
+    for _ in range(2):
+        ctx = StageContext(Config(), rules, False, {})
+        start = time.perf_counter()
+        STAGE.propose(text, ctx)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    rules = load_registry().for_stage("spin")
+    text = corpus(10 * 1024 * 1024)
+    seconds = time_spin(text, rules)
+    mb = len(text.encode("utf-8")) / 1e6
+    print(f"spin stage, {len(rules)} rules, {mb:.1f} MB: {seconds:.2f} s = {mb / seconds:.2f} MB/s (one core)")
+    sample = corpus(2 * 1024 * 1024)
+    small = time_spin(sample, synthetic_rules(rules, 1_000))
+    large = time_spin(sample, synthetic_rules(rules, 20_000))
+    print(f"2 MB with 1,000 rules: {small:.2f} s; with 20,000 rules: {large:.2f} s; ratio {large / small:.2f}")
+
+
+if __name__ == "__main__":
+    main()
