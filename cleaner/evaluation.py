@@ -2,7 +2,7 @@
 
 The gold lists every span the spinner rewrote, found by a unique context snippet, with
 the repairs a reader would accept; ``optional`` spans left correct English behind. The
-evaluation runs the pipeline and judges the spin and grammar edits on the spin stage's
+evaluation runs the pipeline and judges the spin edits on the spin stage's
 input: a span is *repaired* when the edits covering it produce an acceptable repair,
 *missed* otherwise; an edit touching no annotated span is *outside* (a wrong edit).
 Word error rate is measured against the gold text (every required span repaired with
@@ -69,11 +69,10 @@ def locate(text: str, span: GoldSpan) -> tuple[int, int]:
 
 
 def evaluate(result: CleanResult, gold: list[GoldSpan]) -> Evaluation:
-    """Judge the spin and grammar edits of ``result`` against ``gold``."""
-    passes = [p for p in result.log.passes if p.stage in ("spin", "grammar")]
+    """Judge the spin edits of ``result`` against ``gold`` (on the spin stage's input)."""
+    passes = [p for p in result.log.passes if p.stage == "spin"]
     base = next((p.input_text for p in result.log.passes if p.stage == "spin"), result.output)
-    edits = [e for p in passes if p.stage == "spin" for f in p.applied for e in f.edits]
-    grammar = [e for p in passes if p.stage == "grammar" for f in p.applied for e in f.edits]
+    edits = [e for p in passes for f in p.applied for e in f.edits]
     spans = [(locate(base, g), g) for g in gold]
     evaluation = Evaluation()
     used: set[Edit] = set()
@@ -94,7 +93,6 @@ def evaluate(result: CleanResult, gold: list[GoldSpan]) -> Evaluation:
     reference = _gold_text(base, spans)
     evaluation.wer_before = word_error_rate(base, reference)
     evaluation.wer_after = word_error_rate(_apply(base, edits), reference)
-    del grammar
     return evaluation
 
 
