@@ -20,7 +20,7 @@ from cleaner import __version__
 from cleaner.api import CleanResult, clean_bytes, registry_for
 from cleaner.batch import BatchResult, clean_files
 from cleaner.config import Config, load_config
-from cleaner.document import LineIndex
+from cleaner.document import line_index
 from cleaner.emit import diff as diff_views
 from cleaner.emit.report import FileError
 from cleaner.errors import CleanerError
@@ -187,7 +187,7 @@ def explain(path: str, rule_prefix: str | None, **flags: Any) -> None:
     for stage_pass, fix in result.log.applied:
         if rule_prefix and not fix.rule_id.startswith(rule_prefix):
             continue
-        lines = LineIndex.of(stage_pass.input_text)
+        lines = line_index(stage_pass.input_text)
         rule = registry.get(fix.rule_id)
         for edit in fix.edits:
             line, column = lines.line_col(edit.start)
@@ -195,7 +195,7 @@ def explain(path: str, rule_prefix: str | None, **flags: Any) -> None:
             shown += 1
         click.echo(f"    why: {rule.why if rule and rule.why else fix.message}")
     for stage_pass, skipped in result.log.skipped:
-        lines = LineIndex.of(stage_pass.input_text)
+        lines = line_index(stage_pass.input_text)
         line, column = lines.line_col(skipped.fix.start)
         click.echo(f"{path}:{line}:{column}: [{stage_pass.stage}] {skipped.fix.rule_id} not applied ({skipped.reason.value}): {skipped.fix.message}")
     click.echo(f"{shown} edit(s); positions are in the text each stage received.", err=True)
@@ -265,18 +265,18 @@ def check_records(result: CleanResult) -> list[dict[str, object]]:
         evidence = ", ".join(f"{rule} x{count}" for rule, count in list(dict(spin.get("rules", {})).items())[:8])  # type: ignore[call-overload]
         records.append(_record(result.source, 1, 1, Severity.ERROR, "spin.spun-document", f"document reads as spinner output: score {spin.get('score')} per 100 words (threshold {spin.get('threshold')}); evidence: {evidence}"))
     for stage_pass, fix in result.log.applied:
-        lines = LineIndex.of(stage_pass.input_text)
+        lines = line_index(stage_pass.input_text)
         line, column = lines.line_col(fix.start)
         severity = Severity.WARNING if stage_pass.stage in ("spin", "grammar") else Severity.INFO
         after = "".join(e.after for e in fix.edits)
         records.append(_record(result.source, line, column, severity, fix.rule_id, fix.message, after or "(delete)"))
     for stage_pass, skipped in result.log.skipped:
-        lines = LineIndex.of(stage_pass.input_text)
+        lines = line_index(stage_pass.input_text)
         line, column = lines.line_col(skipped.fix.start)
         severity = Severity.ERROR if skipped.fix.applicability >= Applicability.UNSAFE else Severity.INFO
         records.append(_record(result.source, line, column, severity, skipped.fix.rule_id, f"{skipped.fix.message} (not applied: {skipped.reason.value})", "".join(e.after for e in skipped.fix.edits)))
     for stage_pass, finding in result.log.findings:
-        lines = LineIndex.of(stage_pass.input_text)
+        lines = line_index(stage_pass.input_text)
         line, column = lines.line_col(finding.start)
         records.append(_record(result.source, line, column, finding.severity, finding.rule_id, finding.message, ", ".join(finding.suggestions[:3])))
     return records

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -61,3 +62,9 @@ class LineIndex:
         """
         line = bisect.bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
+
+
+@lru_cache(maxsize=16)
+def line_index(text: str) -> LineIndex:
+    """Return the (cached) line index of ``text``: reports ask for many positions in few texts."""
+    return LineIndex.of(text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cleaner import __version__
 from cleaner.api import CleanResult
-from cleaner.document import LineIndex
+from cleaner.document import LineIndex, line_index
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
 SCHEMA = "cleaner.report/1"
@@ -34,11 +34,14 @@ def fix_to_json(fix: Fix, lines: LineIndex) -> dict[str, object]:
         "applicability": fix.applicability.label,
         "message": fix.message,
         "evidence": dict(fix.evidence),
-        "edits": [
-            {"start": e.start, "end": e.end, "line": lines.line_col(e.start)[0], "column": lines.line_col(e.start)[1], "before": e.before, "after": e.after}
-            for e in fix.edits
-        ],
+        "edits": [_edit_to_json(e, lines) for e in fix.edits],
     }
+
+
+def _edit_to_json(edit: Edit, lines: LineIndex) -> dict[str, object]:
+    """Serialise one edit with the line:column of its start."""
+    line, column = lines.line_col(edit.start)
+    return {"start": edit.start, "end": edit.end, "line": line, "column": column, "before": edit.before, "after": edit.after}
 
 
 def finding_to_json(finding: Finding, lines: LineIndex) -> dict[str, object]:
@@ -59,7 +62,7 @@ def finding_to_json(finding: Finding, lines: LineIndex) -> dict[str, object]:
 
 def pass_to_json(stage_pass: StagePass) -> dict[str, object]:
     """Serialise one stage pass."""
-    lines = LineIndex.of(stage_pass.input_text)
+    lines = line_index(stage_pass.input_text)
     return {
         "stage": stage_pass.stage,
         "input_sha256": stage_pass.input_sha256,
@@ -75,7 +78,7 @@ def document_to_json(result: CleanResult, output_name: str | None) -> dict[str, 
     from cleaner.edits import sha256_text
 
     spin = dict(result.stages.get("spin", {}))
-    lines = LineIndex.of(result.input_text)
+    lines = line_index(result.input_text)
     for sentence in spin.get("sentences", []) or []:  # type: ignore[attr-defined]
         sentence["line"] = lines.line_col(sentence["start"])[0]
     return {
