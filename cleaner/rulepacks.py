@@ -31,13 +31,14 @@ KIND_PARAMS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"match", "replace", "spin"}),
         frozenset({"before", "after", "unless_before", "unless_after", "case"}),
     ),
+    "thesaurus-fallback": (frozenset({"thesaurus", "apply_margin", "report_margin"}), frozenset({"common_word_count"})),
     "engine-rule": (frozenset({"engine", "engine_rule"}), frozenset()),
 }
 #: Stage -> the kinds its rules may have.
 STAGE_KINDS: Mapping[str, frozenset[str]] = {
     "normalise": frozenset({"builtin"}),
     "structure": frozenset({"repeated-paragraph", "line-pattern", "pattern"}),
-    "spin": frozenset({"substitution"}),
+    "spin": frozenset({"substitution", "thesaurus-fallback"}),
     "grammar": frozenset({"engine-rule"}),
 }
 _COMMON_KEYS = frozenset({"id", "kind", "message", "why", "applicability", "examples"})
@@ -145,6 +146,8 @@ def load_registry(extra_dirs: Iterable[Path] = ()) -> RuleRegistry:
             raise RulePackError(f"{folder}: rule folder not found")
         files.extend(sorted(folder.rglob("*.toml")))
     digest = hashlib.sha256()
+    for data_file in sorted(p for folder in (builtin_rules_dir(), *extra_dirs) for p in folder.rglob("*") if p.suffix in (".tsv", ".txt")):
+        digest.update(data_file.name.encode() + b"\0" + data_file.read_bytes())
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in files:
@@ -242,6 +245,12 @@ def _check_params(name: str, where: str, kind: str, params: Mapping[str, object]
         for key in ("match", "replace"):
             if not isinstance(params[key], str) or not params[key].strip():
                 raise RulePackError(f"{name}: {where}: field {key!r}: a non-empty string")
+    if kind == "thesaurus-fallback":
+        for key in ("apply_margin", "report_margin", "common_word_count"):
+            if key in params and (not isinstance(params[key], int | float) or isinstance(params[key], bool)):
+                raise RulePackError(f"{name}: {where}: field {key!r}: a number")
+        if not (Path(name).parent / str(params["thesaurus"])).is_file():
+            raise RulePackError(f"{name}: {where}: field 'thesaurus': no file {params['thesaurus']!r} beside the pack")
 
 
 def _check_keys(name: str, where: str, table: Mapping[str, object], allowed: frozenset[str] | set[str], required: set[str] | frozenset[str]) -> None:

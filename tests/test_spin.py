@@ -44,3 +44,33 @@ def test_case_and_articles() -> None:
     assert indefinite_article("ultimate") == "an"
     out = clean_text("the talks reached a agreement between the two international locations.\n", OFF).output
     assert out == "the talks reached a settlement between the two countries.\n"
+
+
+def test_clean_seeds_get_no_fallback_findings() -> None:
+    for seed in CLEAN_SEEDS:
+        result = clean_bytes(seed.read_bytes(), seed.name, OFF)
+        assert not [f for p, f in result.log.findings if p.stage == "spin"], seed.name
+
+
+def test_fallback_reports_out_of_place_words_in_spun_text_with_sentence_and_candidate() -> None:
+    result = clean_bytes(SPUN_SEED.read_bytes(), SPUN_SEED.name, OFF)
+    findings = [(p, f) for p, f in result.log.findings if f.rule_id == "spin.fallback.thesaurus"]
+    assert findings
+    for stage_pass, finding in findings:
+        assert finding.suggestions
+        sentence = str(finding.evidence["sentence"])
+        assert stage_pass.input_text[finding.start : finding.end] in sentence
+        assert float(finding.evidence["margin"]) >= 2.0  # type: ignore[arg-type]
+
+
+def test_fallback_repairs_a_confident_swap_only_inside_spun_text() -> None:
+    spun = "Ecu leaders met in the international locations of the south. The new model is so lots better than the old one. The Ecu plan failed.\n"
+    assert "so much better" in clean_text(spun, OFF).output
+    assert "so lots better" in clean_text("The new model is so lots better than the old one.\n", OFF).output
+
+
+def test_document_needs_two_signatures_to_be_judged_spun() -> None:
+    contextual_only = "It used to be quiet. The road used to be empty. The town used to be poor.\n"
+    result = clean_text(contextual_only, OFF)
+    assert result.stages["spin"]["spun"] is False
+    assert result.output == contextual_only

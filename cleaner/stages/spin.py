@@ -15,19 +15,24 @@ it (``rules/spin/*.toml``):
 Matching is token based: rules are indexed by their first word, so the cost per word
 is a dictionary look-up, flat in the number of rules. A replacement keeps the case of
 what it replaces, leaves ALL-CAPS words (acronyms) alone, and corrects an adjacent
-"a"/"an" in the same fix. Inside quotation marks a repair is only *unsafe*: quotes
+"a"/"an" in the same fix. Inside quotation marks a contextual repair is only *unsafe*: quotes
 are the author's words and are not applied by default.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from itertools import accumulate, compress, islice
+from operator import gt, or_
 
-from cleaner.model import Applicability, Edit, Fix
+from cleaner.lexicon import Lexicon, load_lexicon
+from cleaner.model import Applicability, Edit, Finding, Fix, Severity
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
 
@@ -39,12 +44,20 @@ SENTENCE_START = "<start>"
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
-    """A word of the text: its span and lower-cased form."""
+class Tokens:
+    """The words of a text as parallel lists: start and end offsets, lower-cased form.
 
-    start: int
-    end: int
-    lower: str
+    Three flat lists instead of one object per word: built by C-level ``map`` calls,
+    they make tokenizing several times faster, and most words are never looked at
+    again (only those that begin a rule are).
+    """
+
+    starts: list[int]
+    ends: list[int]
+    lowers: list[str]
+
+    def __len__(self) -> int:
+        return len(self.starts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,45 +68,89 @@ class CompiledRule:
     words: tuple[str, ...]
     replace: str
     signature: bool
-    before: tuple[tuple[str, ...], ...]
-    after: tuple[tuple[str, ...], ...]
-    unless_before: tuple[tuple[str, ...], ...]
-    unless_after: tuple[tuple[str, ...], ...]
+    before: Context
+    after: Context
+    unless_before: Context
+    unless_after: Context
     case_exact: bool
     exact_words: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class RuleIndex:
-    """Rules keyed by their first word, longest phrase first."""
+    """Rules keyed by their first word, longest phrase first.
+
+    ``single_words`` are the one-word rules' words and ``first_pairs`` the first two
+    words of the longer ones: a word can start a match only if it is in the first set
+    or it and the next word are in the second, a test run in C over the whole text
+    (common words such as "the" begin many rules but rarely a match).
+    """
 
     by_first_word: dict[str, tuple[CompiledRule, ...]]
+    single_words: frozenset[str]
+    first_pairs: frozenset[tuple[str, str]]
+
+    def candidates(self, lowers: list[str]) -> list[int]:
+        """Return, in order, the token indexes where some rule may match."""
+        singles = compress(range(len(lowers)), map(self.single_words.__contains__, lowers))
+        pairs = compress(range(len(lowers)), map(self.first_pairs.__contains__, zip(lowers, islice(lowers, 1, None))))
+        return sorted({*singles, *pairs})
 
 
-def _phrases(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A context condition: single words as a set (one look-up), other phrases listed."""
+
+    words: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases)
+
+    def precedes(self, text: str, tokens: Tokens, first: int) -> bool:
+        """Tell whether one of the phrases ends right before token ``first``."""
+        if first > 0 and tokens.lowers[first - 1] in self.words:
+            return True
+        return any(_precedes(text, tokens, first, p) for p in self.phrases)
+
+    def follows(self, text: str, tokens: Tokens, last: int) -> bool:
+        """Tell whether one of the phrases starts right after token ``last``."""
+        if last + 1 < len(tokens) and tokens.lowers[last + 1] in self.words:
+            return True
+        return any(_follows(text, tokens, last, p) for p in self.phrases)
+
+
+def _context(values: Iterable[str]) -> Context:
     """Split context phrases into lower-case word tuples (a punctuation mark stays whole)."""
-    return tuple((v,) if v == SENTENCE_START else tuple(t.lower for t in tokenize(v)) or (v.strip(),) for v in values)
+    phrases = [(v,) if v == SENTENCE_START else tuple(tokenize(v).lowers) or (v.strip(),) for v in values]
+    single = frozenset(p[0] for p in phrases if len(p) == 1 and p[0].isalnum())
+    return Context(single, tuple(p for p in phrases if not (len(p) == 1 and p[0] in single)))
 
 
 def compile_rules(rules: Sequence[Rule]) -> RuleIndex:
     """Index substitution rules by first word for one-look-up-per-word matching."""
     grouped: dict[str, list[CompiledRule]] = {}
     for rule in rules:
-        words = tuple(t.lower for t in tokenize(rule.str_param("match")))
+        words = tuple(tokenize(rule.str_param("match")).lowers)
         compiled = CompiledRule(
             rule=rule,
             words=words,
             replace=rule.str_param("replace"),
             signature=rule.param("spin") == "signature",
-            before=_phrases(rule.list_param("before")),
-            after=_phrases(rule.list_param("after")),
-            unless_before=_phrases(rule.list_param("unless_before")),
-            unless_after=_phrases(rule.list_param("unless_after")),
+            before=_context(rule.list_param("before")),
+            after=_context(rule.list_param("after")),
+            unless_before=_context(rule.list_param("unless_before")),
+            unless_after=_context(rule.list_param("unless_after")),
             case_exact=rule.param("case") == "exact",
             exact_words=tuple(rule.str_param("match").split()),
         )
         grouped.setdefault(words[0], []).append(compiled)
-    return RuleIndex({k: tuple(sorted(v, key=lambda c: -len(c.words))) for k, v in grouped.items()})
+    every = [c.words for group in grouped.values() for c in group]
+    return RuleIndex(
+        {k: tuple(sorted(v, key=lambda c: -len(c.words))) for k, v in grouped.items()},
+        frozenset(w[0] for w in every if len(w) == 1),
+        frozenset((w[0], w[1]) for w in every if len(w) > 1),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -102,13 +159,15 @@ def _cached_index(rules: tuple[Rule, ...]) -> RuleIndex:
     return compile_rules(rules)
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str) -> Tokens:
     """Return the words of ``text``.
 
-    >>> [t.lower for t in tokenize("Ukraine’s 2d time")]
+    >>> tokenize("Ukraine’s 2d time").lowers
     ["ukraine's", '2d', 'time']
     """
-    return [Token(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in _TOKEN.finditer(text)]
+    plain = text.replace("’", "'")  # one code point for another: offsets stay valid
+    found = list(_TOKEN.finditer(plain))
+    return Tokens(list(map(re.Match.start, found)), list(map(re.Match.end, found)), list(map(str.lower, map(re.Match.group, found))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,97 +179,101 @@ class Match:
     last: int
 
 
-def find_matches(text: str, tokens: Sequence[Token], index: RuleIndex) -> list[Match]:
-    """Find every rule match, leftmost-longest, without overlaps."""
-    matches: list[Match] = []
-    i = 0
+def find_matches(text: str, tokens: Tokens, index: RuleIndex) -> list[Match]:
+    """Find every rule match, leftmost-longest, without overlaps.
+
+    Only words where some rule may begin are visited (:meth:`RuleIndex.candidates`),
+    so the cost per word is a set look-up whatever the number of rules.
+    """
     table = index.by_first_word
-    while i < len(tokens):
-        candidates = table.get(tokens[i].lower)
-        found = None
-        if candidates:
-            for compiled in candidates:
-                last = _phrase_end(text, tokens, i, compiled.words)
-                if last is not None and _context_ok(text, tokens, i, last, compiled):
-                    found = Match(compiled, i, last)
-                    break
-        if found:
-            matches.append(found)
-            i = found.last + 1
-        else:
-            i += 1
+    lowers = tokens.lowers
+    matches: list[Match] = []
+    next_free = 0
+    for i in index.candidates(lowers):
+        if i < next_free:
+            continue
+        following = lowers[i + 1] if i + 1 < len(lowers) else None
+        for compiled in table[lowers[i]]:
+            if len(compiled.words) > 1 and compiled.words[1] != following:
+                continue  # the cheap test first: most candidates fail on their second word
+            last = _phrase_end(text, tokens, i, compiled.words)
+            if last is not None and _context_ok(text, tokens, i, last, compiled):
+                matches.append(Match(compiled, i, last))
+                next_free = last + 1
+                break
     return matches
 
 
-def _phrase_end(text: str, tokens: Sequence[Token], i: int, words: tuple[str, ...]) -> int | None:
+def _phrase_end(text: str, tokens: Tokens, i: int, words: tuple[str, ...]) -> int | None:
     """Return the last token index if ``words`` match at ``i`` with only spaces between."""
     last = i + len(words) - 1
     if last >= len(tokens):
         return None
+    lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
     for k in range(1, len(words)):
-        if tokens[i + k].lower != words[k] or not _GAP.fullmatch(text, tokens[i + k - 1].end, tokens[i + k].start):
+        if lowers[i + k] != words[k] or not _GAP.fullmatch(text, ends[i + k - 1], starts[i + k]):
             return None
     return last
 
 
-def _context_ok(text: str, tokens: Sequence[Token], first: int, last: int, rule: CompiledRule) -> bool:
+def _context_ok(text: str, tokens: Tokens, first: int, last: int, rule: CompiledRule) -> bool:
     """Check the rule's before/after conditions and exceptions around a match."""
-    if rule.case_exact and text[tokens[first].start : tokens[last].end].split() != list(rule.exact_words):
+    if rule.case_exact and text[tokens.starts[first] : tokens.ends[last]].split() != list(rule.exact_words):
         return False
     if rule.words[0].isdigit() and not _is_count_word(text, tokens, first):
         return False
-    if rule.before and not any(_precedes(text, tokens, first, p) for p in rule.before):
+    if rule.before and not rule.before.precedes(text, tokens, first):
         return False
-    if rule.after and not any(_follows(text, tokens, last, p) for p in rule.after):
+    if rule.after and not rule.after.follows(text, tokens, last):
         return False
-    if any(_precedes(text, tokens, first, p) for p in rule.unless_before):
+    if rule.unless_before and rule.unless_before.precedes(text, tokens, first):
         return False
-    return not any(_follows(text, tokens, last, p) for p in rule.unless_after)
+    return not (rule.unless_after and rule.unless_after.follows(text, tokens, last))
 
 
-def _is_count_word(text: str, tokens: Sequence[Token], index: int) -> bool:
+def _is_count_word(text: str, tokens: Tokens, index: int) -> bool:
     """Tell whether a digit token counts things ("the 4 years"), not a figure or date.
 
     Spinners write small numbers as digits; only a number standing alone before a
     lower-case word is a counted quantity. "4.5", "3,000", "3%", "February 3" are not.
     """
-    token = tokens[index]
-    before = text[token.start - 1 : token.start] if token.start else ""
-    after = text[token.end : token.end + 2]
+    start, end = tokens.starts[index], tokens.ends[index]
+    before = text[start - 1 : start] if start else ""
+    after = text[end : end + 2]
     if before and before not in " \n(\u2013\u2014":
         return False
     if not re.fullmatch(r" [a-z]", after):
         return False
-    return not (index > 0 and tokens[index - 1].lower in _MONTHS)
+    return not (index > 0 and tokens.lowers[index - 1] in _MONTHS)
 
 
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 
-def _precedes(text: str, tokens: Sequence[Token], first: int, phrase: tuple[str, ...]) -> bool:
+def _precedes(text: str, tokens: Tokens, first: int, phrase: tuple[str, ...]) -> bool:
     """Tell whether ``phrase`` ends right before token ``first``.
 
     ``<start>`` means a sentence start; a phrase of punctuation (",") is compared with
     the characters just before the match; words are compared token by token.
     """
     if phrase == (SENTENCE_START,):
-        return is_sentence_start(text, tokens[first].start)
+        return is_sentence_start(text, tokens.starts[first])
     if _is_punctuation(phrase):
-        start = tokens[first].start
+        start = tokens.starts[first]
         return text[max(0, start - 8) : start].rstrip().endswith(phrase[0])
     start = first - len(phrase)
-    return start >= 0 and all(tokens[start + k].lower == phrase[k] for k in range(len(phrase)))
+    return start >= 0 and tuple(tokens.lowers[start:first]) == phrase
 
 
-def _follows(text: str, tokens: Sequence[Token], last: int, phrase: tuple[str, ...]) -> bool:
+def _follows(text: str, tokens: Tokens, last: int, phrase: tuple[str, ...]) -> bool:
     """Tell whether ``phrase`` starts right after token ``last`` (punctuation: the next characters)."""
     if _is_punctuation(phrase):
-        end = tokens[last].end
+        end = tokens.ends[last]
         return text[end : end + 8].lstrip(" ").startswith(phrase[0])
-    end = last + 1 + len(phrase)
-    return end <= len(tokens) and all(tokens[last + 1 + k].lower == phrase[k] for k in range(len(phrase)))
+    return tuple(tokens.lowers[last + 1 : last + 1 + len(phrase)]) == phrase
 
 
+@lru_cache(maxsize=4096)
 def _is_punctuation(phrase: tuple[str, ...]) -> bool:
     """Tell whether a context phrase is a single punctuation mark."""
     return len(phrase) == 1 and not any(ch.isalnum() for ch in phrase[0]) and phrase[0] != SENTENCE_START
@@ -227,13 +290,21 @@ def match_case(original: str, replacement: str) -> str | None:
 
     >>> match_case("Struggle", "war"), match_case("struggle", "war"), match_case("ECU", "European")
     ('War', 'war', None)
+    >>> match_case("Top Minister", "prime minister"), match_case("Space of Representatives", "house of representatives")
+    ('Prime Minister', 'House of Representatives')
     """
-    letters = [c for c in original if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
+    if original.isupper() and sum(map(str.isalpha, original)) > 1:
         return None
+    words = original.split()
+    if len(words) > 1 and all(w[:1].isupper() or w in _SMALL_WORDS for w in words):
+        return " ".join(w if w in _SMALL_WORDS else w[:1].upper() + w[1:] for w in replacement.split())
     if original[:1].isupper():
         return replacement[:1].upper() + replacement[1:]
     return replacement
+
+
+#: Words a title-cased name keeps in lower case ("House of Representatives").
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "a", "an"})
 
 
 def indefinite_article(word: str) -> str:
@@ -269,18 +340,42 @@ def in_spans(spans: Sequence[tuple[int, int]], offset: int) -> bool:
     return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
-def evaluate_gate(text: str, tokens: Sequence[Token], signatures: Sequence[Match], threshold: float) -> Gate:
-    """Score the document and its paragraphs by signature density (hits per 100 words)."""
-    score = 100.0 * len(signatures) / max(len(tokens), 1)
-    starts = [t.start for t in tokens]
-    hit_starts = sorted(tokens[m.first].start for m in signatures)
+#: Weight of a contextual hit in the spin score. Contextual rules carry context
+#: conditions, so they seldom fire on ordinary prose (none on the four clean seeds),
+#: but each is weaker evidence than a signature: two count as one.
+CONTEXTUAL_WEIGHT = 0.5
+#: Signature hits a document needs before it can be judged spun, whatever its score:
+#: contextual hits alone are ordinary English ("it used to be faster").
+MIN_SIGNATURES = 2
+
+
+def evaluate_gate(text: str, tokens: Tokens, matches: Sequence[Match], threshold: float) -> Gate:
+    """Score the document and its paragraphs by spin evidence per 100 words.
+
+    A signature hit counts 1, a contextual hit :data:`CONTEXTUAL_WEIGHT`. The document
+    is spun at the threshold with :data:`MIN_SIGNATURES` signature hits (a threshold
+    of 0 judges every document spun, for rule examples); a paragraph
+    opens on its own with a signature hit and two or more in weighted evidence at the
+    threshold density.
+    """
+    starts = tokens.starts
+    weighted = sorted((starts[m.first], 1.0 if m.rule.signature else CONTEXTUAL_WEIGHT) for m in matches)
+    hit_starts = [offset for offset, _ in weighted]
+    cumulative = list(accumulate(weight for _, weight in weighted))
+    signature_starts = sorted(starts[m.first] for m in matches if m.rule.signature)
+    score = 100.0 * (cumulative[-1] if cumulative else 0.0) / max(len(tokens), 1)
     spun_paragraphs = []
     for para in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        if not _count_between(signature_starts, para.start(), para.end()):
+            continue
         words = _count_between(starts, para.start(), para.end())
-        hits = _count_between(hit_starts, para.start(), para.end())
+        first = bisect.bisect_left(hit_starts, para.start())
+        last = bisect.bisect_left(hit_starts, para.end())
+        hits = (cumulative[last - 1] if last else 0.0) - (cumulative[first - 1] if first else 0.0)
         if hits >= 2 and 100.0 * hits / max(words, 1) >= threshold:
             spun_paragraphs.append((para.start(), para.end()))
-    return Gate(round(score, 2), score >= threshold, tuple(spun_paragraphs))
+    spun = threshold <= 0 or (score >= threshold and len(signature_starts) >= MIN_SIGNATURES)
+    return Gate(round(score, 2), spun, tuple(spun_paragraphs))
 
 
 def _count_between(sorted_offsets: Sequence[int], start: int, end: int) -> int:
@@ -288,10 +383,10 @@ def _count_between(sorted_offsets: Sequence[int], start: int, end: int) -> int:
     return bisect.bisect_left(sorted_offsets, end) - bisect.bisect_left(sorted_offsets, start)
 
 
-def build_fix(text: str, tokens: Sequence[Token], match: Match, quoted: Sequence[tuple[int, int]], evidence: dict[str, object]) -> Fix | None:
+def build_fix(text: str, tokens: Tokens, match: Match, quoted: Sequence[tuple[int, int]], evidence: Mapping[str, object]) -> Fix | None:
     """Turn a match into a fix, correcting a preceding "a"/"an" in the same fix."""
     rule = match.rule
-    start, end = tokens[match.first].start, tokens[match.last].end
+    start, end = tokens.starts[match.first], tokens.ends[match.last]
     before = text[start:end]
     after = match_case(before, rule.replace)
     if after is None or after == before:
@@ -300,13 +395,14 @@ def build_fix(text: str, tokens: Sequence[Token], match: Match, quoted: Sequence
         after = after[:1].upper() + after[1:]
     edits = [Edit(start, end, before, after)]
     if match.first > 0:
-        article = tokens[match.first - 1]
+        article_start, article_end = tokens.starts[match.first - 1], tokens.ends[match.first - 1]
+        article = tokens.lowers[match.first - 1]
         wanted = indefinite_article(after)
-        if article.lower in ("a", "an") and article.lower != wanted and _GAP.fullmatch(text, article.end, start):
-            spelled = match_case(text[article.start : article.end], wanted) or wanted.upper()
-            edits.insert(0, Edit(article.start, article.end, text[article.start : article.end], spelled))
+        if article in ("a", "an") and article != wanted and _GAP.fullmatch(text, article_end, start):
+            written = text[article_start:article_end]
+            edits.insert(0, Edit(article_start, article_end, written, match_case(written, wanted) or wanted.upper()))
     applicability = rule.rule.applicability
-    if in_spans(quoted, start):
+    if not rule.signature and in_spans(quoted, start):
         applicability = min(applicability, Applicability.UNSAFE)
     message = rule.rule.message.format(match=before, replacement=after)
     return Fix(rule.rule.id, tuple(edits), applicability, message, evidence)
@@ -321,50 +417,132 @@ class SpinStage:
     max_rounds = 1
 
     def propose(self, text: str, ctx: StageContext) -> Proposal:
-        """Propose signature repairs everywhere and contextual ones behind the gate."""
-        index = _cached_index(ctx.rules)
+        """Propose signature repairs everywhere, contextual and fallback ones behind the gate."""
+        substitutions = tuple(r for r in ctx.rules if r.kind == "substitution")
+        index = _cached_index(substitutions)
         tokens = tokenize(text)
         matches = find_matches(text, tokens, index)
-        signatures = [m for m in matches if m.rule.signature]
-        gate = evaluate_gate(text, tokens, signatures, ctx.config.spin_threshold)
+        gate = evaluate_gate(text, tokens, matches, ctx.config.spin_threshold)
         first_gate = ctx.memo.setdefault("gate", gate)
         assert isinstance(first_gate, Gate)
         quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
         proposal = Proposal(data=_report_data(text, tokens, matches, gate, ctx.config.spin_threshold))
+        # One evidence mapping per kind, shared by the fixes (they never change it).
+        evidence = {kind: {"spin": kind, "document_score": first_gate.score} for kind in ("signature", "contextual")}
         for match in matches:
-            offset = tokens[match.first].start
+            offset = tokens.starts[match.first]
             if not match.rule.signature and not first_gate.is_open(offset):
                 continue
-            evidence: dict[str, object] = {"spin": "signature" if match.rule.signature else "contextual", "document_score": first_gate.score}
-            fix = build_fix(text, tokens, match, quoted, evidence)
+            fix = build_fix(text, tokens, match, quoted, evidence["signature" if match.rule.signature else "contextual"])
             if fix:
                 proposal.fixes.append(fix)
+        for rule in ctx.rules:
+            if rule.kind == "thesaurus-fallback" and (first_gate.spun or first_gate.spun_paragraphs):
+                fixes, findings = fallback(text, tokens, matches, first_gate, quoted, rule)
+                proposal.fixes.extend(fixes)
+                proposal.findings.extend(findings)
         return proposal
+
+
+def fallback(
+    text: str, tokens: Tokens, matches: Sequence[Match], gate: Gate, quoted: Sequence[tuple[int, int]], rule: Rule
+) -> tuple[list[Fix], list[Finding]]:
+    """Find swaps no rule lists: words out of place whose synonym fits the context.
+
+    Inside the gate, a lower-case word none of whose two bigrams (with the words
+    beside it) is listed in the reference corpus is *out of place*. Its candidates are
+    its thesaurus synonyms in the same inflection (the spinner picked it from theirs);
+    the best-fitting candidate (:meth:`Lexicon.fit`) that forms a listed bigram wins.
+    The margin between the two fits (natural log) decides: at ``apply_margin`` or more,
+    with the candidate forming listed bigrams on *both* sides, it is a fix; at
+    ``report_margin`` or more a finding for a person; below that nothing. Both
+    thresholds live in the rule (``rules/spin/fallback.toml``), chosen by measurement
+    (``benchmarks/spin_fallback.py``).
+    """
+    common = int(rule.param("common_word_count", 0))  # type: ignore[call-overload]
+    lexicon = load_lexicon(Path(rule.source_file).parent / rule.str_param("thesaurus"), common)
+    apply_margin = float(rule.param("apply_margin", math.inf))  # type: ignore[arg-type]
+    report_margin = float(rule.param("report_margin", math.inf))  # type: ignore[arg-type]
+    covered = {i for m in matches for i in range(m.first, m.last + 1)}
+    fixes: list[Fix] = []
+    findings: list[Finding] = []
+    for i, suggestion in enumerate(fallback_suggestions(text, tokens, lexicon, covered)):
+        if suggestion is None or not gate.is_open(tokens.starts[i]):
+            continue
+        word, margin, both_sides = suggestion
+        start, end = tokens.starts[i], tokens.ends[i]
+        written = text[start:end]
+        evidence: dict[str, object] = {"spin": "fallback", "margin": round(margin, 2), "document_score": gate.score}
+        message = rule.message.format(match=written, replacement=word)
+        if margin >= apply_margin and both_sides:
+            applicability = Applicability.UNSAFE if in_spans(quoted, start) else rule.applicability
+            fixes.append(Fix(rule.id, (Edit(start, end, written, word),), applicability, message, evidence))
+        elif margin >= report_margin:
+            evidence["sentence"] = sentence_around(text, start)
+            findings.append(Finding(rule.id, start, end, message, Severity.WARNING, (word,), evidence))
+    return fixes, findings
+
+
+def sentence_around(text: str, offset: int) -> str:
+    """Return the sentence that contains ``offset`` (for a reviewer reading a finding)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, offset - 600), offset)), default=max(0, offset - 600))
+    end = next((m.start() + 1 for m in _SENTENCE_END.finditer(text, offset, offset + 600)), min(len(text), offset + 600))
+    return text[start:end].strip()
+
+
+def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: set[int]) -> list[tuple[str, float, bool] | None]:
+    """For each token: the best thesaurus candidate, its fit margin, and whether it
+    forms listed bigrams on both sides; ``None`` where the word is not out of place.
+
+    Suspects are found for the whole text at once in C (``map`` over set look-ups):
+    a thesaurus word form with no listed bigram on either side; only they are scored.
+    """
+    lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
+    result: list[tuple[str, float, bool] | None] = [None] * len(lowers)
+    # listed[k]: tokens k-1 and k form a listed bigram (False at both edges).
+    listed = [False, *map(lexicon.pair_keys.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None)))), False]
+    suspect = map(gt, map(lexicon.forms.__contains__, lowers), map(or_, listed, islice(listed, 1, None)))
+    for i in compress(range(len(lowers)), suspect):
+        word = lowers[i]
+        if i in covered or len(word) < 3 or not word.isalpha() or not text[starts[i] : ends[i]].islower():
+            continue  # names and sentence starts are too risky
+        left = lowers[i - 1] if i > 0 and text[ends[i - 1] : starts[i]] == " " else None
+        right = lowers[i + 1] if i + 1 < len(lowers) and text[ends[i] : starts[i + 1]] == " " else None
+        if left is None and right is None:
+            continue
+        candidates = [c for c in lexicon.candidates(word) if lexicon.seen_pairs(left, c, right)]
+        if not candidates:
+            continue
+        own = lexicon.fit(left, word, right)
+        best = max(candidates, key=lambda c: lexicon.fit(left, c, right))
+        result[i] = (best, lexicon.fit(left, best, right) - own, lexicon.seen_pairs(left, best, right) == 2)
+    return result
 
 
 def measure(text: str, rules: tuple[Rule, ...], threshold: float) -> dict[str, object]:
     """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
     tokens = tokenize(text)
-    signatures = [m for m in find_matches(text, tokens, _cached_index(rules)) if m.rule.signature]
-    gate = evaluate_gate(text, tokens, signatures, threshold)
-    return {"score": gate.score, "spun": gate.spun, "signature_hits": len(signatures)}
+    substitutions = tuple(r for r in rules if r.kind == "substitution")
+    matches = find_matches(text, tokens, _cached_index(substitutions))
+    gate = evaluate_gate(text, tokens, matches, threshold)
+    return {"score": gate.score, "spun": gate.spun, "signature_hits": sum(1 for m in matches if m.rule.signature)}
 
 
-def _report_data(text: str, tokens: Sequence[Token], matches: Sequence[Match], gate: Gate, threshold: float) -> dict[str, object]:
+def _report_data(text: str, tokens: Tokens, matches: Sequence[Match], gate: Gate, threshold: float) -> dict[str, object]:
     """Summarise the spin evidence: document score, rule counts, per-sentence scores."""
     counts: dict[str, int] = {}
     for match in matches:
         counts[match.rule.rule.id] = counts.get(match.rule.rule.id, 0) + 1
     sentences = []
-    starts = [t.start for t in tokens]
+    starts = tokens.starts
     cursor = 0
     bounds = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
     match_iter = iter(sorted(matches, key=lambda m: m.first))
     pending = next(match_iter, None)
     for end in bounds:
         evidence = []
-        while pending is not None and tokens[pending.first].start < end:
-            evidence.append({"rule": pending.rule.rule.id, "text": text[tokens[pending.first].start : tokens[pending.last].end], "kind": "signature" if pending.rule.signature else "contextual"})
+        while pending is not None and starts[pending.first] < end:
+            evidence.append({"rule": pending.rule.rule.id, "text": text[starts[pending.first] : tokens.ends[pending.last]], "kind": "signature" if pending.rule.signature else "contextual"})
             pending = next(match_iter, None)
         words = _count_between(starts, cursor, end)
         hits = sum(1 for e in evidence if e["kind"] == "signature")

@@ -1,0 +1,187 @@
+"""Word knowledge for the spin fallback: a thesaurus and English word statistics.
+
+A spinner swaps a word for one of its thesaurus synonyms. To undo a swap no rule
+lists, the fallback needs (1) the words that share a meaning with the suspicious word
+(WordNet's synonym sets, kept in ``rules/spin/thesaurus.tsv`` by
+``tools/build_thesaurus.py``) and (2) how well each fits between its neighbours,
+from English word and bigram counts (the frequency lists symspellpy ships as package
+data). Both install from the package registries and load from disk; nothing is
+fetched at run time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from cleaner.errors import RulePackError
+
+_UNIGRAMS = "frequency_dictionary_en_82_765.txt"
+_BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
+
+#: Inflections the fallback undoes and redoes: (suffix of the text word, ending the
+#: dictionary form lost). "wars" -> "war" + "s"; "studied" -> "study" + "ied".
+_INFLECTIONS: tuple[tuple[str, str], ...] = (
+    ("ies", "y"),
+    ("ied", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Synonyms and counts, with the context-fit score the fallback ranks by."""
+
+    synonyms: Mapping[str, tuple[str, ...]]
+    unigrams: Mapping[str, int]
+    #: Bigram counts by first word, then second word (no key strings to build per look-up).
+    bigrams: Mapping[str, Mapping[str, int]]
+    #: Counts below the smallest listed bigram are unknown, not zero: half of it.
+    bigram_floor: float
+    #: Every word form that may have candidates (thesaurus words and their inflections),
+    #: common words left out: the stage skips all other words with one set look-up each.
+    forms: frozenset[str] = frozenset()
+    #: The listed bigrams as "left right" strings, for whole-text membership tests in C.
+    pair_keys: frozenset[str] = frozenset()
+    #: Candidates already worked out, by word (the data never changes once loaded).
+    _candidates: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def count(self, word: str) -> int:
+        """Return how often ``word`` occurs in the reference corpus (0 if unlisted)."""
+        return self.unigrams.get(word, 0)
+
+    def pair(self, left: str, right: str) -> int:
+        """Return the count of the bigram ``left right`` (0 if unlisted)."""
+        return self.bigrams.get(left, _NO_PAIRS).get(right, 0)
+
+    def candidates(self, word: str) -> tuple[str, ...]:
+        """Return one-word synonyms of ``word`` in the same inflection, known words only.
+
+        >>> lex = Lexicon({"war": ("warfare",), "fight": ("struggle",)}, {"wars": 5, "fights": 3}, {}, 1.0)
+        >>> lex.candidates("war"), lex.candidates("struggles")
+        (('warfare',), ())
+        >>> Lexicon({"fight": ("struggle", "battle")}, {"struggles": 5, "battles": 4}, {}, 1.0).candidates("fights")
+        ('struggles', 'battles')
+        """
+        cached = self._candidates.get(word)
+        if cached is not None:
+            return cached
+        found: list[str] = [s for s in self.synonyms.get(word, ()) if " " not in s]
+        for suffix, ending in _INFLECTIONS:
+            if not word.endswith(suffix) or len(word) <= len(suffix) + 2:
+                continue
+            stem = word[: -len(suffix)] + ending
+            for synonym in self.synonyms.get(stem, ()):
+                inflected = _inflect(synonym, suffix, ending)
+                if inflected and inflected != word and inflected in self.unigrams and inflected not in found:
+                    found.append(inflected)
+        self._candidates[word] = tuple(found)
+        return self._candidates[word]
+
+    def fit(self, left: str | None, word: str, right: str | None) -> float:
+        """Log-score of ``word`` between its neighbours: log P(word | left) + log P(right | word).
+
+        Counts of unlisted bigrams are taken as :attr:`bigram_floor`; a missing
+        neighbour (start of a sentence, punctuation) adds nothing.
+        """
+        own = max(self.count(word), 1)
+        score = 0.0
+        if left is not None:
+            score += math.log(max(self.pair(left, word), self.bigram_floor) / max(self.count(left), 1))
+        if right is not None:
+            score += math.log(min(1.0, max(self.pair(word, right), self.bigram_floor) / own))
+        return score
+
+    def seen_pairs(self, left: str | None, word: str, right: str | None) -> int:
+        """Return how many of the word's two bigrams the reference corpus lists."""
+        return (left is not None and self.pair(left, word) > 0) + (right is not None and self.pair(word, right) > 0)
+
+
+def inflected_forms(words: Iterable[str]) -> frozenset[str]:
+    """Return ``words`` with every inflection :meth:`Lexicon.candidates` undoes.
+
+    >>> sorted(inflected_forms(["study"]))
+    ['studied', 'studies', 'study', 'studyed', 'studying', 'studys']
+    """
+    forms = set(words)
+    for word in list(forms):
+        for suffix, ending in _INFLECTIONS:
+            inflected = _inflect(word, suffix, ending)
+            if inflected:
+                forms.add(inflected)
+    return frozenset(forms)
+
+
+def _inflect(word: str, suffix: str, ending: str) -> str | None:
+    """Put ``word`` (a dictionary form) in the inflection ``suffix``/``ending`` describes."""
+    if ending:
+        return word[: -len(ending)] + suffix if word.endswith(ending) else None
+    if suffix == "es":
+        return word + "es" if word.endswith(("s", "x", "z", "ch", "sh")) else None
+    if suffix in ("ed", "ing") and word.endswith("e"):
+        return None
+    return word + suffix
+
+
+def frequency_file(name: str) -> Path:
+    """Return the path of one of symspellpy's frequency lists."""
+    try:
+        return Path(str(resources.files("symspellpy") / name))
+    except ModuleNotFoundError:
+        raise RulePackError("the spin fallback needs symspellpy's frequency lists: pip install symspellpy") from None
+
+
+def read_thesaurus(path: Path) -> dict[str, tuple[str, ...]]:
+    """Read synonym sets (``pos<TAB>lemma|lemma|...``) into word -> synonyms."""
+    synonyms: dict[str, list[str]] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RulePackError(f"{path}: cannot read the thesaurus: {exc.strerror}") from None
+    for number, line in enumerate(lines, 1):
+        if not line or line.startswith("#"):
+            continue
+        pos, sep, lemmas = line.partition("\t")
+        if not sep or not lemmas:
+            raise RulePackError(f"{path}:{number}: expected 'pos<TAB>lemma|lemma|...'")
+        group = lemmas.split("|")
+        for lemma in group:
+            known = synonyms.setdefault(lemma, [])
+            known.extend(other for other in group if other != lemma and other not in known)
+    return {word: tuple(others) for word, others in synonyms.items()}
+
+
+_NO_PAIRS: Mapping[str, int] = {}
+
+
+def _read_lines(path: Path, fields: int) -> list[list[str]]:
+    """Read a symspellpy frequency list: lines of ``fields`` space-separated fields."""
+    with path.open(encoding="utf-8") as handle:
+        return [parts for parts in (line.split() for line in handle) if len(parts) == fields]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(thesaurus: Path, common_word_count: int = 0) -> Lexicon:
+    """Load the thesaurus and the frequency lists once per process.
+
+    Words more frequent than ``common_word_count`` (when it is above 0) never become
+    fallback suspects: function words are not what a spinner swaps.
+    """
+    unigrams = {word: int(count) for word, count in _read_lines(frequency_file(_UNIGRAMS), 2)}
+    bigrams: dict[str, dict[str, int]] = {}
+    for left, right, count in _read_lines(frequency_file(_BIGRAMS), 3):
+        bigrams.setdefault(left, {})[right] = int(count)
+    floor = min(c for pairs in bigrams.values() for c in pairs.values()) / 2
+    synonyms = read_thesaurus(thesaurus)
+    forms = frozenset(f for f in inflected_forms(synonyms) if not 0 < common_word_count < unigrams.get(f, 0))
+    keys = frozenset(f"{left} {right}" for left, rights in bigrams.items() for right in rights)
+    return Lexicon(synonyms, unigrams, bigrams, floor, forms, keys)
