@@ -15,7 +15,7 @@ from cleaner.edits import sha256_text
 from cleaner.model import EditLog
 from cleaner.pipeline import run_stages
 from cleaner.rulepacks import RuleRegistry, load_registry
-from cleaner.stages import ingest, readability, spin
+from cleaner.stages import grammar, ingest, readability, spin
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
@@ -76,6 +76,12 @@ def clean_text(
     run = run_stages(text, config, selected, markdown=markdown, services=services)
     log = EditLog(source, sha256_text(text), run.passes)
     stages = dict(run.stage_data)
+    engine = services.get("grammar")
+    if "grammar" in stages and engine is not None:
+        # Findings by category on the input as it came and on the output: the drop
+        # measures the repair (spun text has far more). The stage's own calls are reused.
+        counts = {"before": grammar.categorise(grammar.cached_check(engine, text)), "after": grammar.categorise(grammar.cached_check(engine, run.output))}  # type: ignore[arg-type]
+        stages["grammar"] = {**stages["grammar"], **counts}
     if "spin" in stages:
         # The spin verdict of the output: what is still spun after repair.
         stages["spin"] = {**stages["spin"], "after": spin.measure(run.output, selected.for_stage("spin"), config.spin_threshold)}

@@ -31,9 +31,10 @@ def start_engine(choice: str, languagetool_url: str) -> GrammarEngine | None:
     if choice == "off":
         return None
     url = languagetool_url or os.environ.get(LANGUAGETOOL_URL_ENV, "")
-    if choice == "languagetool" or (choice == "auto" and url):
-        from cleaner.engines.languagetool import LanguageToolEngine
+    from cleaner.engines.languagetool import LanguageToolEngine, local_installation
 
+    # auto: LanguageTool when it is reachable without a download, else Harper.
+    if choice == "languagetool" or (choice == "auto" and (url or local_installation())):
         try:
             return LanguageToolEngine.connect(url, project_words())
         except EngineUnavailable:

@@ -142,13 +142,30 @@ def log_from_json(document: Mapping[str, object]) -> EditLog:
     return EditLog(str(document["input"]), str(document["text_sha256"]), passes)
 
 
+def grammar_counts(result: CleanResult) -> str:
+    """Summarise grammar findings before → after cleaning, with the categories that moved.
+
+    >>> from types import SimpleNamespace
+    >>> grammar_counts(SimpleNamespace(stages={"grammar": {"before": {"grammar": 5, "spelling": 2}, "after": {"spelling": 2}}}))
+    '7 → 2 (grammar 5 → 0)'
+    """
+    grammar = result.stages.get("grammar", {})
+    before: dict[str, int] = grammar.get("before", {})  # type: ignore[assignment]
+    after: dict[str, int] = grammar.get("after", {})  # type: ignore[assignment]
+    if "before" not in grammar:
+        return "-"
+    moved = [f"{c} {before.get(c, 0)} → {after.get(c, 0)}" for c in sorted(set(before) | set(after)) if before.get(c, 0) != after.get(c, 0)]
+    total = f"{sum(before.values())} → {sum(after.values())}"
+    return f"{total} ({', '.join(moved)})" if moved else total
+
+
 def report_markdown(results: Sequence[tuple[CleanResult, str | None]], errors: Sequence[FileError]) -> str:
     """Render ``REPORT.md``: one table row per document, then errors."""
     rows = [
         "# Cleaning report",
         "",
-        "| document | encoding | edits (normalise / structure / spin / grammar) | skipped | spin score | spun | findings (error / warning / info) | Flesch before → after |",
-        "|---|---|---|---|---|---|---|---|",
+        "| document | encoding | edits (normalise / structure / spin / grammar) | skipped | spin score | spun | findings (error / warning / info) | grammar findings before → after | Flesch before → after |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for result, _ in results:
         summary = summarise(result)
@@ -161,7 +178,7 @@ def report_markdown(results: Sequence[tuple[CleanResult, str | None]], errors: S
         rows.append(
             f"| `{result.source}` | {result.ingest.get('encoding', 'utf-8')} | {edits} | {summary['skipped']} "
             f"| {spin.get('score', '-')} | {'yes' if spin.get('spun') else 'no'} "
-            f"| {findings['error']} / {findings['warning']} / {findings['info']} | {before} → {after} |"
+            f"| {findings['error']} / {findings['warning']} / {findings['info']} | {grammar_counts(result)} | {before} → {after} |"
         )
     if errors:
         rows += ["", "## Errors", ""]
