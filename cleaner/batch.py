@@ -19,8 +19,6 @@ from cleaner.emit.report import FileError, report_json, report_markdown
 from cleaner.errors import CleanerError, InputError, OutputError
 from cleaner.services import Services
 
-INPUT_SUFFIXES = (".txt", ".md", ".markdown")
-
 
 @dataclass(slots=True)
 class BatchResult:
@@ -30,18 +28,22 @@ class BatchResult:
     errors: list[FileError] = field(default_factory=list)
 
 
-def collect_inputs(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[Path], list[FileError]]:
+def collect_inputs(paths: Sequence[Path], exclude: Path | None = None, config: Config | None = None) -> tuple[list[Path], list[FileError]]:
     """Expand folders to their text files (sorted); report missing paths as errors.
 
+    A folder contributes the files ``config`` includes and does not exclude (globs
+    matched against the path as found, e.g. ``drafts/a.txt``, and the file name; by
+    default ``*.txt`` and ``*.md``); a file named on the command line is always taken.
     Files under ``exclude`` (the output folder) are skipped, so outputs are never
     read back as inputs. Symbolic-link loops are not followed.
     """
     found: list[Path] = []
     errors: list[FileError] = []
     excluded = exclude.resolve() if exclude else None
+    wanted = (config or Config()).wants
     for path in paths:
         if path.is_dir():
-            found.extend(_walk(path, excluded))
+            found.extend(p for p in _walk(path, excluded) if wanted(p.as_posix()))
         elif path.is_file():
             found.append(path)
         else:
@@ -60,8 +62,7 @@ def _walk(folder: Path, excluded: Path | None) -> Iterator[Path]:
         seen.add(real)
         dirs.sort()
         for name in sorted(files):
-            if name.lower().endswith(INPUT_SUFFIXES):
-                yield Path(root) / name
+            yield Path(root) / name
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -89,7 +90,7 @@ def clean_files(
 
     With ``write=False`` nothing is written (``check``, ``diff``, ``explain``).
     """
-    inputs, errors = collect_inputs(paths, exclude=output_dir)
+    inputs, errors = collect_inputs(paths, exclude=output_dir, config=config)
     batch = BatchResult(errors=errors)
     if write and output_dir is not None and not in_place:
         _prepare_output_dir(output_dir)
@@ -101,7 +102,7 @@ def clean_files(
         if progress:
             progress(path)
         try:
-            result = clean_bytes(_read(path), path.as_posix(), config, services=services)
+            result = clean_bytes(_read(path), path.as_posix(), config.for_path(path.as_posix()), services=services)
             target = path if in_place else (output_dir / names[path] if output_dir else None)
             if write and target is not None:
                 _refuse_overwriting_input(target, inputs, in_place)

@@ -19,9 +19,10 @@ import click
 from cleaner import __version__
 from cleaner.api import CleanResult, clean_bytes, registry_for
 from cleaner.batch import BatchResult, clean_files
-from cleaner.config import Config, load_config
+from cleaner.config import Config, load_config, resolve
 from cleaner.document import line_index
 from cleaner.emit import diff as diff_views
+from cleaner.emit.formats import FORMATS
 from cleaner.emit.report import FileError
 from cleaner.errors import CleanerError
 from cleaner.model import Applicability, Severity
@@ -78,10 +79,8 @@ def _config_options(command: F) -> F:
 
 def _config(**flags: Any) -> Config:
     """Combine the configuration file with command-line flags (flags win)."""
-    tuples = {k: tuple(v) if v else None for k, v in flags.items() if k in ("select", "ignore")}
-    rule_dirs = tuple(flags.pop("rule_dirs", ()) or ()) or None
-    plain = {k: v for k, v in flags.items() if k not in ("select", "ignore")}
-    return load_config().with_overrides(**plain, **tuples, rules=rule_dirs)
+    flags["rules"] = flags.pop("rule_dirs", ())
+    return resolve(flags)[0]
 
 
 def _run_batch(paths: Sequence[str], config: Config, output: Path | None, *, write: bool, in_place: bool = False) -> BatchResult:
@@ -236,55 +235,58 @@ def score(paths: tuple[str, ...], output_format: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="text for people; json (cleaner.check/1), github, sarif, checkstyle or rdjson for tools.")
+@click.option("--changed-since", metavar="GIT_REF", help="Only files added or changed since this git ref (what a pull request adds).")
+@click.option("--changed-lines-only", is_flag=True, help="With --changed-since: only problems on lines the change added or modified.")
+@click.option("--against", "committed", type=click.Path(file_okay=False, path_type=Path), help="Also report inputs whose cleaned copy in this folder is missing or stale.")
 @_config_options
 @_reports_errors
-def check(paths: tuple[str, ...], output_format: str, **flags: Any) -> None:
-    """Report problems without writing: spun documents, leftovers, grammar findings."""
+def check(paths: tuple[str, ...], output_format: str, changed_since: str | None, changed_lines_only: bool, committed: Path | None, **flags: Any) -> None:
+    """Report problems without writing: spun documents, changes cleaning would make, findings.
+
+    Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 for usage or
+    input errors.
+    """
+    from cleaner.checks import failing, only_lines, problems_of, stale_output
+    from cleaner.emit.formats import render
+
     config = _config(**flags)
-    fail_on = Severity[config.fail_on.upper()]
-    batch = _run_batch(paths, config, None, write=False)
-    records = [record for result, _ in batch.results for record in check_records(result)]
-    if output_format == "json":
-        payload = {"schema": "cleaner.check/1", "findings": records, "errors": [{"input": e.source, "message": e.message} for e in batch.errors]}
-        click.echo(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
-    else:
-        for r in records:
-            suggestion = f" (suggest: {r['suggestion']})" if r.get("suggestion") else ""
-            click.echo(f"{r['path']}:{r['line']}:{r['column']}: {r['severity']} {r['rule']}: {r['message']}{suggestion}")
-    _report_errors(batch.errors)
-    failing = sum(1 for r in records if Severity[str(r["severity"]).upper()] >= fail_on)
-    sys.exit(_status(batch, failing))
+    if changed_lines_only and not changed_since:
+        raise click.UsageError("--changed-lines-only needs --changed-since")
+    targets: Sequence[str] = paths
+    if changed_since:
+        from cleaner import vcs
+
+        targets = [p.as_posix() for p in vcs.changed_files(changed_since, list(paths)) if config.wants(p.as_posix())]
+    batch = _run_batch(targets, config, None, write=False) if targets else BatchResult()
+    problems = []
+    for result, name in batch.results:
+        problems += problems_of(result, config)
+        if committed is not None:
+            stale = stale_output(result, committed / (name or Path(result.source).name))
+            problems += [stale] if stale else []
+    if changed_since and changed_lines_only:
+        from cleaner import vcs
+
+        problems = only_lines(problems, {r.source: vcs.changed_lines(changed_since, Path(r.source)) for r, _ in batch.results})
+    rules = {rule.id: rule.message for rule in registry_for(config).rules}
+    click.echo(render(output_format, problems, batch.errors, rules), nl=False)
+    if output_format == "text":
+        _report_errors(batch.errors)
+        suppressed = sum(1 for p in problems if p.suppressed)
+        click.echo(f"checked {len(batch.results)} file(s): {len(problems)} problem(s), {suppressed} suppressed, {len(batch.errors)} error(s)", err=True)
+    sys.exit(_status(batch, failing(problems, Severity[config.fail_on.upper()])))
 
 
-def check_records(result: CleanResult) -> list[dict[str, object]]:
-    """Describe what ``check`` reports for one document, with positions in the input."""
-    records: list[dict[str, object]] = []
-    spin = result.stages.get("spin", {})
-    if spin.get("spun"):
-        evidence = ", ".join(f"{rule} x{count}" for rule, count in list(dict(spin.get("rules", {})).items())[:8])  # type: ignore[call-overload]
-        records.append(_record(result.source, 1, 1, Severity.ERROR, "spin.spun-document", f"document reads as spinner output: score {spin.get('score')} per 100 words (threshold {spin.get('threshold')}); evidence: {evidence}"))
-    for stage_pass, fix in result.log.applied:
-        lines = line_index(stage_pass.input_text)
-        line, column = lines.line_col(fix.start)
-        severity = Severity.WARNING if stage_pass.stage in ("spin", "grammar") else Severity.INFO
-        after = "".join(e.after for e in fix.edits)
-        records.append(_record(result.source, line, column, severity, fix.rule_id, fix.message, after or "(delete)"))
-    for stage_pass, skipped in result.log.skipped:
-        lines = line_index(stage_pass.input_text)
-        line, column = lines.line_col(skipped.fix.start)
-        severity = Severity.ERROR if skipped.fix.applicability >= Applicability.UNSAFE else Severity.INFO
-        records.append(_record(result.source, line, column, severity, skipped.fix.rule_id, f"{skipped.fix.message} (not applied: {skipped.reason.value})", "".join(e.after for e in skipped.fix.edits)))
-    for stage_pass, finding in result.log.findings:
-        lines = line_index(stage_pass.input_text)
-        line, column = lines.line_col(finding.start)
-        records.append(_record(result.source, line, column, finding.severity, finding.rule_id, finding.message, ", ".join(finding.suggestions[:3])))
-    return records
-
-
-def _record(path: str, line: int, column: int, severity: Severity, rule: str, message: str, suggestion: str = "") -> dict[str, object]:
-    """Build one check record."""
-    return {"path": path, "line": line, "column": column, "severity": severity.label, "rule": rule, "message": message, "suggestion": suggestion}
+@main.command("config")
+@_config_options
+@_reports_errors
+def show_config(**flags: Any) -> None:
+    """Print the effective configuration and where each value came from."""
+    flags["rules"] = flags.pop("rule_dirs", ())
+    config, origins = resolve(flags)
+    for key, value in config.as_table().items():
+        click.echo(f"{key} = {json.dumps(value, ensure_ascii=False)}  # {origins[key.replace('-', '_')]}")
 
 
 @main.group()

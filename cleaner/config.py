@@ -1,11 +1,14 @@
 """Configuration: one frozen record, read from ``[tool.cleaner]`` or ``cleaner.toml``.
 
-Every option, its default and its risk:
+Command-line flags override the file; :func:`resolve` also says where each value came
+from (``cleaner config`` prints it). Every option, its default and its risk:
 
 ``typography`` (``"keep"``)
     ``keep`` leaves the author's curly quotes and dashes alone; ``straight`` turns curly
     quotes into straight ones and en/em dashes into ``-``/``--``. Changing it rewrites
     characters in every document, so it is a written decision, not ftfy's default.
+``stages`` (all: ``["normalise", "structure", "spin", "grammar"]``)
+    The text stages to run (their order is fixed by the pipeline).
 ``select`` / ``ignore`` (``[]``)
     Rule id prefixes to run or skip; the most specific prefix wins.
 ``unsafe_fixes`` (``false``)
@@ -24,21 +27,43 @@ Every option, its default and its risk:
     seed 001's vocabulary (benchmarks/spin_heldout.py), 7.5 on seed 001.
 ``fail_on`` (``"error"``)
     Lowest finding severity that makes ``check`` and ``clean`` exit 1.
+``include`` (``["*.txt", "*.md", "*.markdown"]``) / ``exclude`` (``[]``)
+    Glob patterns (matched against the path as found, e.g. ``drafts/a.txt``, and
+    against the file name) choosing which files a folder contributes.
+``severity`` (``{}``)
+    A table of rule id prefix -> ``info``/``warning``/``error``, overriding the
+    severity of what ``check`` reports (the longest prefix wins).
+``per_path`` (``{}``)
+    A table of glob -> ``{select = [...], ignore = [...]}``: extra rule selection for
+    matching files, e.g. ``[tool.cleaner.per-path."notes/*.md"] ignore = ["grammar"]``.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from cleaner.errors import ConfigError
 
+STAGES = ("normalise", "structure", "spin", "grammar")
+_LEVELS = frozenset({"info", "warning", "error"})
 _CHOICES: dict[str, frozenset[str]] = {
     "typography": frozenset({"keep", "straight"}),
     "grammar": frozenset({"auto", "languagetool", "harper", "off"}),
-    "fail_on": frozenset({"info", "warning", "error"}),
+    "fail_on": _LEVELS,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class PathRules:
+    """Extra rule selection for files matching ``glob`` (``per_path`` in the file)."""
+
+    glob: str
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +71,7 @@ class Config:
     """The effective settings of one run (see the module docstring for each option)."""
 
     typography: str = "keep"
+    stages: tuple[str, ...] = STAGES
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     unsafe_fixes: bool = False
@@ -54,11 +80,56 @@ class Config:
     languagetool_url: str = ""
     spin_threshold: float = 1.5
     fail_on: str = "error"
+    include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown")
+    exclude: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    per_path: tuple[PathRules, ...] = ()
 
     def with_overrides(self, **values: object) -> Config:
         """Return a copy with the given non-``None`` values (command-line flags) applied."""
         given = {k: v for k, v in values.items() if v is not None}
         return validate(replace(self, **given), "command line")  # type: ignore[arg-type]
+
+    def as_table(self) -> dict[str, object]:
+        """Return the settings as the configuration file would write them (for ``cleaner config``)."""
+        table: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "severity":
+                value = dict(value)
+            elif f.name == "per_path":
+                value = {e.glob: {"select": list(e.select), "ignore": list(e.ignore)} for e in value}
+            elif isinstance(value, tuple):
+                value = list(value)
+            table[f.name.replace("_", "-")] = value
+        return table
+
+    def for_path(self, path: str) -> Config:
+        """Return the configuration for one file: ``per_path`` entries that match add rules."""
+        select, ignore = list(self.select), list(self.ignore)
+        for entry in self.per_path:
+            if path_matches(path, entry.glob):
+                select += entry.select
+                ignore += entry.ignore
+        return replace(self, select=tuple(select), ignore=tuple(ignore)) if self.per_path else self
+
+    def wants(self, path: str) -> bool:
+        """Tell whether a file found in a folder is included and not excluded."""
+        return any(path_matches(path, g) for g in self.include) and not any(path_matches(path, g) for g in self.exclude)
+
+    def severity_of(self, rule_id: str, default: str) -> str:
+        """Return the configured severity of ``rule_id`` (longest matching prefix), else ``default``."""
+        best = max(((len(p), level) for p, level in self.severity if rule_id == p or rule_id.startswith(p + ".")), default=None)
+        return best[1] if best else default
+
+
+def path_matches(path: str, glob: str) -> bool:
+    """Match a slash-separated path, or its file name, against a glob.
+
+    >>> path_matches("seeds/004_x.txt", "seeds/*.txt"), path_matches("a/b/c.md", "*.md"), path_matches("a/b.txt", "*.md")
+    (True, True, False)
+    """
+    return fnmatch.fnmatchcase(path, glob) or fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], glob)
 
 
 def validate(config: Config, origin: str) -> Config:
@@ -67,10 +138,13 @@ def validate(config: Config, origin: str) -> Config:
         value = getattr(config, key)
         if value not in choices:
             raise ConfigError(f"{origin}: {key} = {value!r} is not one of {sorted(choices)}")
+    unknown = [s for s in config.stages if s not in STAGES]
+    if unknown:
+        raise ConfigError(f"{origin}: stages: {unknown[0]!r} is not one of {list(STAGES)}")
     return config
 
 
-def from_mapping(table: dict[str, object], origin: str) -> Config:
+def from_mapping(table: Mapping[str, object], origin: str) -> Config:
     """Build a config from a TOML table; unknown keys are errors that name the key."""
     known = {f.name: f for f in fields(Config)}
     values: dict[str, object] = {}
@@ -78,37 +152,83 @@ def from_mapping(table: dict[str, object], origin: str) -> Config:
         key = raw_key.replace("-", "_")
         if key not in known:
             raise ConfigError(f"{origin}: unknown key {raw_key!r}", hint=f"known keys: {', '.join(sorted(known))}")
-        default = known[key].default
-        if isinstance(default, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{origin}: {raw_key} must be a list of strings")
-            value = tuple(value)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{origin}: {raw_key} must be true or false")
-        elif isinstance(default, float):
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise ConfigError(f"{origin}: {raw_key} must be a number")
-            value = float(value)
-        elif not isinstance(value, str):
-            raise ConfigError(f"{origin}: {raw_key} must be a string")
-        values[key] = value
+        values[key] = _convert(key, raw_key, value, known[key].default, origin)
     return validate(Config(**values), origin)  # type: ignore[arg-type]
 
 
-def load_config(start: Path | None = None) -> Config:
+def _convert(key: str, raw_key: str, value: object, default: object, origin: str) -> object:
+    """Check one value's type against its default and convert TOML shapes to the record's."""
+    if key == "severity":
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v in _LEVELS for v in value.values()):
+            raise ConfigError(f"{origin}: severity must be a table of rule prefix = \"info\" | \"warning\" | \"error\"")
+        return tuple(sorted(value.items()))
+    if key == "per_path":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{origin}: per-path must be a table of glob = {{select = [...], ignore = [...]}}")
+        entries = []
+        for glob, rules in value.items():
+            if not isinstance(rules, dict) or set(rules) - {"select", "ignore"} or not all(_strings(v) for v in rules.values()):
+                raise ConfigError(f"{origin}: per-path {glob!r}: only 'select' and 'ignore' lists of rule prefixes")
+            entries.append(PathRules(glob, tuple(rules.get("select", ())), tuple(rules.get("ignore", ()))))
+        return tuple(entries)
+    if isinstance(default, tuple):
+        if not _strings(value):
+            raise ConfigError(f"{origin}: {raw_key} must be a list of strings")
+        return tuple(value)  # type: ignore[arg-type]
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{origin}: {raw_key} must be true or false")
+        return value
+    if isinstance(default, float):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ConfigError(f"{origin}: {raw_key} must be a number")
+        return float(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{origin}: {raw_key} must be a string")
+    return value
+
+
+def _strings(value: object) -> bool:
+    """Tell whether ``value`` is a list of strings."""
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def find_config_table(start: Path | None = None) -> tuple[Mapping[str, object], str]:
     """Find ``cleaner.toml`` or a ``pyproject.toml`` with ``[tool.cleaner]`` upwards from ``start``."""
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
         standalone = candidate / "cleaner.toml"
         if standalone.is_file():
-            return from_mapping(_read_toml(standalone), str(standalone))
+            return _read_toml(standalone), str(standalone)
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
             tool = _read_toml(pyproject).get("tool", {})
             if isinstance(tool, dict) and isinstance(tool.get("cleaner"), dict):
-                return from_mapping(tool["cleaner"], f"{pyproject} [tool.cleaner]")
-    return Config()
+                return tool["cleaner"], f"{pyproject} [tool.cleaner]"
+    return {}, ""
+
+
+def load_config(start: Path | None = None) -> Config:
+    """Return the configuration file's settings (defaults when there is none)."""
+    table, origin = find_config_table(start)
+    return from_mapping(table, origin) if origin else Config()
+
+
+def resolve(flags: Mapping[str, object], start: Path | None = None) -> tuple[Config, dict[str, str]]:
+    """Combine the configuration file with command-line flags (flags win).
+
+    Returns the configuration and, for every key, where its value came from:
+    ``default``, the file, or ``command line``. Flags that were not given are ``None``
+    (or empty for repeatable ones) and leave the file's value alone.
+    """
+    table, origin = find_config_table(start)
+    config = from_mapping(table, origin) if origin else Config()
+    origins = {f.name: (origin if f.name in {k.replace("-", "_") for k in table} else "default") for f in fields(Config)}
+    given = {k: (tuple(v) if isinstance(v, list | tuple) else v) for k, v in flags.items()}
+    given = {k: v for k, v in given.items() if v is not None and v != ()}
+    for key in given:
+        origins[key] = "command line"
+    return config.with_overrides(**given), origins
 
 
 def _read_toml(path: Path) -> dict[str, object]:

@@ -111,3 +111,54 @@ def edits_from_diff(before: str, after: str, *, offset: int = 0) -> tuple[Edit, 
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     )
+
+
+def map_back(edits: Iterable[Edit], offset: int) -> int:
+    """Map an offset in the text after ``edits`` to the text before them.
+
+    An offset inside a replacement maps to the start of what it replaced.
+
+    >>> map_back([Edit(0, 3, "abc", "x")], 2), map_back([Edit(0, 3, "abc", "x")], 0)
+    (4, 0)
+    """
+    delta = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        new_start = edit.start + delta
+        if offset < new_start:
+            break
+        if offset < new_start + len(edit.after):
+            return edit.start
+        delta += len(edit.after) - (edit.end - edit.start)
+    return offset - delta
+
+
+def map_forward(edits: Iterable[Edit], offset: int) -> int:
+    """Map an offset in the text before ``edits`` to the text after them.
+
+    An offset inside replaced text maps to the start of its replacement.
+
+    >>> map_forward([Edit(0, 3, "abc", "x")], 4), map_forward([Edit(0, 3, "abc", "x")], 1)
+    (2, 0)
+    """
+    delta = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if offset < edit.start:
+            break
+        if offset < edit.end:
+            return edit.start + delta
+        delta += len(edit.after) - (edit.end - edit.start)
+    return offset + delta
+
+
+def to_input_offset(log: EditLog, pass_index: int, offset: int) -> int:
+    """Map an offset in the input of pass ``pass_index`` back to the document's input."""
+    for earlier in reversed(log.passes[:pass_index]):
+        offset = map_back([e for f in earlier.applied for e in f.edits], offset)
+    return offset
+
+
+def to_output_offset(log: EditLog, pass_index: int, offset: int) -> int:
+    """Map an offset in the output of pass ``pass_index`` forward to the document's output."""
+    for later in log.passes[pass_index + 1 :]:
+        offset = map_forward([e for f in later.applied for e in f.edits], offset)
+    return offset

@@ -56,6 +56,8 @@ class SkipReason(StrEnum):
     OVERLAP = "overlap"
     STALE = "stale"
     PROTECTED = "protected"
+    #: Switched off by an inline ``cleaner: disable`` marker; does not fail a run.
+    SUPPRESSED = "suppressed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,8 @@ class Finding:
     severity: Severity
     suggestions: tuple[str, ...] = ()
     evidence: Mapping[str, object] = field(default_factory=dict)
+    #: Inside an inline ``cleaner: disable`` region: reported and counted, never failing.
+    suppressed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,15 @@ second run over an output changes nothing. Stages never write text themselves.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from cleaner.config import Config
 from cleaner.document import protected_spans
 from cleaner.edits import apply_fixes, sha256_text
-from cleaner.model import Applicability, Finding, Fix, StagePass
-from cleaner.rulepacks import Rule, RuleRegistry
+from cleaner.model import Applicability, Finding, Fix, SkippedFix, SkipReason, StagePass
+from cleaner.rulepacks import Rule, RuleRegistry, is_enabled
+from cleaner.suppression import is_suppressed, regions
 
 
 @dataclass(slots=True)
@@ -85,16 +86,22 @@ def run_stages(
     passes: list[StagePass] = []
     stage_data: dict[str, Mapping[str, object]] = {}
     for stage in stages if stages is not None else text_stages():
+        if stage.name not in config.stages:
+            continue
         ctx = StageContext(config, selected.for_stage(stage.name), markdown, services or {})
         for round_number in range(1, stage.max_rounds + 1):
             proposal = stage.propose(text, ctx)
             if round_number == 1:
                 stage_data[stage.name] = proposal.data
+            # A finding of an ignored (or unselected) rule is dropped like its fixes.
+            proposal.findings = [f for f in proposal.findings if is_enabled(f.rule_id, config.select, config.ignore)]
+            fixes, suppressed, findings = _suppress(text, proposal)
             new_text, applied, skipped = apply_fixes(
-                text, proposal.fixes, required=required, protected=protected_spans(text, markdown=markdown)
+                text, fixes, required=required, protected=protected_spans(text, markdown=markdown)
             )
+            skipped += suppressed
             final = not applied or round_number == stage.max_rounds
-            if applied or (final and (skipped or proposal.findings)):
+            if applied or (final and (skipped or findings)):
                 passes.append(
                     StagePass(
                         stage=stage.name,
@@ -103,7 +110,7 @@ def run_stages(
                         applied=applied,
                         # Earlier rounds' leftovers are proposed again; keep the last word only.
                         skipped=skipped if final else (),
-                        findings=tuple(proposal.findings) if final else (),
+                        findings=findings if final else (),
                         input_text=text,
                     )
                 )
@@ -111,3 +118,14 @@ def run_stages(
             if final:
                 break
     return TextRun(text, tuple(passes), stage_data)
+
+
+def _suppress(text: str, proposal: Proposal) -> tuple[list[Fix], tuple[SkippedFix, ...], tuple[Finding, ...]]:
+    """Hold back fixes and mark findings inside inline ``cleaner: disable`` regions."""
+    disabled = regions(text)
+    if not disabled:
+        return proposal.fixes, (), tuple(proposal.findings)
+    fixes = [f for f in proposal.fixes if not is_suppressed(f.rule_id, f.start, disabled)]
+    held = tuple(SkippedFix(f, SkipReason.SUPPRESSED) for f in proposal.fixes if is_suppressed(f.rule_id, f.start, disabled))
+    findings = tuple(replace(f, suppressed=True) if is_suppressed(f.rule_id, f.start, disabled) else f for f in proposal.findings)
+    return fixes, held, findings

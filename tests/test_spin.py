@@ -42,8 +42,10 @@ def test_case_and_articles() -> None:
     assert match_case("Struggle", "war") == "War"
     assert match_case("ECU", "European") is None
     assert indefinite_article("ultimate") == "an"
-    out = clean_text("the talks reached a agreement between the two international locations.\n", OFF).output
-    assert out == "the talks reached a settlement between the two countries.\n"
+    out = clean_text("Ecu leaders said the talks reached a agreement between the two international locations.\n", OFF).output
+    assert out == "European leaders said the talks reached a settlement between the two countries.\n"
+    # In ordinary prose "a agreement" is a typo, not spinner output: the spin stage leaves it.
+    assert clean_text("The talks reached a agreement.\n", OFF).output == "The talks reached a agreement.\n"
 
 
 def test_clean_seeds_get_no_fallback_findings() -> None:

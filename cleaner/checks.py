@@ -1,0 +1,123 @@
+"""What ``cleaner check`` reports: problems, each at a line and column of the input file.
+
+A problem is one view of the edit log: a spun document, a change cleaning would make,
+a fix that was not applied, a finding, or a committed output that is stale. Positions
+in the log are in the text each stage received; they are mapped back through the
+earlier stages' edits to the file as it is on disk, so CI annotations land on the
+right line. Formats for people and machines are in :mod:`cleaner.emit.formats`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.api import CleanResult
+from cleaner.config import Config
+from cleaner.document import line_index
+from cleaner.edits import to_input_offset
+from cleaner.model import Applicability, Severity, SkipReason
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reported problem, positioned in the input file (1-based line and column)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    severity: Severity
+    rule: str
+    message: str
+    suggestion: str = ""
+    #: Inside an inline ``cleaner: disable`` region: listed and counted, never failing.
+    suppressed: bool = False
+    #: The exact text that would replace the span, when there is exactly one.
+    replacement: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the record of the ``cleaner.check/1`` JSON schema."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "severity": self.severity.label,
+            "rule": self.rule,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "suppressed": self.suppressed,
+        }
+
+
+def problems_of(result: CleanResult, config: Config) -> list[Problem]:
+    """List what ``check`` reports for one document, in input-file positions."""
+    lines = line_index(result.input_text)
+    found: list[Problem] = []
+
+    def add(pass_index: int, start: int, end: int, severity: Severity, rule: str, message: str, suggestion: str = "", suppressed: bool = False, replacement: str | None = None) -> None:
+        begin = to_input_offset(result.log, pass_index, start)
+        finish = max(begin, to_input_offset(result.log, pass_index, end))
+        (line, column), (end_line, end_column) = lines.line_col(begin), lines.line_col(finish)
+        level = Severity[config.severity_of(rule, severity.label).upper()]
+        # A replacement is exact only for text the first stage saw (later offsets are mapped).
+        exact = replacement if pass_index == 0 else None
+        found.append(Problem(result.source, line, column, end_line, end_column, level, rule, message, suggestion, suppressed, exact))
+
+    spin = result.stages.get("spin", {})
+    if spin.get("spun"):
+        evidence = ", ".join(f"{rule} x{count}" for rule, count in list(dict(spin.get("rules", {})).items())[:8])  # type: ignore[call-overload]
+        add(0, 0, 0, Severity.ERROR, "spin.spun-document", f"document reads as spinner output: score {spin.get('score')} per 100 words (threshold {spin.get('threshold')}); evidence: {evidence}")
+    for index, stage_pass in enumerate(result.log.passes):
+        for fix in stage_pass.applied:
+            severity = Severity.WARNING if stage_pass.stage in ("spin", "grammar") else Severity.INFO
+            single = fix.edits[0].after if len(fix.edits) == 1 else None
+            add(index, fix.start, fix.end, severity, fix.rule_id, fix.message, "".join(e.after for e in fix.edits) or "(delete)", replacement=single)
+        for skipped in stage_pass.skipped:
+            held = skipped.reason is SkipReason.SUPPRESSED
+            severity = Severity.ERROR if skipped.fix.applicability >= Applicability.UNSAFE and not held else Severity.INFO
+            message = f"{skipped.fix.message} (not applied: {skipped.reason.value})"
+            add(index, skipped.fix.start, skipped.fix.end, severity, skipped.fix.rule_id, message, "".join(e.after for e in skipped.fix.edits), held)
+        for finding in stage_pass.findings:
+            only = finding.suggestions[0] if len(finding.suggestions) == 1 else None
+            add(index, finding.start, finding.end, finding.severity, finding.rule_id, finding.message, ", ".join(finding.suggestions[:3]), finding.suppressed, only)
+    return found
+
+
+def stale_output(result: CleanResult, committed: Path) -> Problem | None:
+    """Compare the committed cleaned copy with what cleaning produces now.
+
+    Returns a warning at the first line that differs (or line 1 when the copy is
+    missing), or ``None`` when the committed copy is up to date.
+    """
+    try:
+        current = committed.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Problem(result.source, 1, 1, 1, 1, Severity.WARNING, "cleaner.stale-output", f"no committed output at {committed.as_posix()}: run 'cleaner clean'", "")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Problem(result.source, 1, 1, 1, 1, Severity.WARNING, "cleaner.stale-output", f"cannot read committed output {committed.as_posix()}: {exc}", "")
+    if current == result.output:
+        return None
+    old, new = current.splitlines(), result.output.splitlines()
+    line = next((i + 1 for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)) + 1)
+    return Problem(result.source, 1, 1, 1, 1, Severity.WARNING, "cleaner.stale-output", f"{committed.as_posix()} differs from what cleaning produces now (first at output line {line}): run 'cleaner clean'", "")
+
+
+def only_lines(problems: Iterable[Problem], changed: dict[str, set[int]]) -> list[Problem]:
+    """Keep problems on lines a change added or modified (document-level ones when any line changed)."""
+    kept = []
+    for problem in problems:
+        lines = changed.get(problem.path, set())
+        document_level = problem.rule in ("spin.spun-document", "cleaner.stale-output")
+        if (document_level and lines) or any(line in lines for line in range(problem.line, problem.end_line + 1)):
+            kept.append(problem)
+    return kept
+
+
+def failing(problems: Iterable[Problem], fail_on: Severity) -> int:
+    """Count problems at or above ``fail_on`` that are not suppressed."""
+    return sum(1 for p in problems if p.severity >= fail_on and not p.suppressed)
