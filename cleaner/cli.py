@@ -26,6 +26,7 @@ from cleaner.emit.formats import FORMATS
 from cleaner.emit.report import FileError
 from cleaner.errors import CleanerError
 from cleaner.model import Applicability, Severity
+from cleaner.rulepacks import matches_prefix
 from cleaner.stages import readability
 
 
@@ -151,16 +152,50 @@ def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, **fla
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--word", is_flag=True, help="Word-level diff, coloured in a terminal.")
+@click.option("--stat", is_flag=True, help="One line per file: lines changed, like 'git diff --stat'.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Write a side-by-side HTML view of one document to this file.")
 @_config_options
 @_reports_errors
-def diff(path: str, word: bool, **flags: Any) -> None:
-    """Show the change cleaning would make to PATH as a unified diff."""
-    result = _clean_one(path, _config(**flags))
-    name = Path(path).name
-    click.echo(diff_views.word_diff(result.input_text, result.output) if word else diff_views.unified(result.input_text, result.output, name), nl=False)
-    sys.exit(ExitStatus.FINDINGS if result.changed else ExitStatus.OK)
+def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None, **flags: Any) -> None:
+    """Show the change cleaning would make, as a unified diff (exit 1 if anything would change)."""
+    config = _config(**flags)
+    if html_path is not None:
+        from cleaner.batch import write_atomically
+        from cleaner.emit.html import report_html
+
+        if len(paths) != 1 or Path(paths[0]).is_dir():
+            raise click.UsageError("--html takes exactly one document")
+        result = _clean_one(paths[0], config)
+        write_atomically(html_path, report_html([result], config, title=f"cleaner diff: {paths[0]}"))
+        sys.exit(ExitStatus.FINDINGS if result.changed else ExitStatus.OK)
+    batch = _run_batch(paths, config, None, write=False)
+    if stat:
+        click.echo(diff_views.stat([(r.source, r.input_text, r.output) for r, _ in batch.results]), nl=False)
+    for result, _ in [] if stat else batch.results:
+        name = Path(result.source).name
+        click.echo(diff_views.word_diff(result.input_text, result.output) if word else diff_views.unified(result.input_text, result.output, name), nl=False)
+    _report_errors(batch.errors)
+    sys.exit(_status(batch, sum(1 for r, _ in batch.results if r.changed)))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
+@_config_options
+@_reports_errors
+def report(paths: tuple[str, ...], output_path: Path, **flags: Any) -> None:
+    """Write one self-contained HTML page reviewing what cleaning does to each document."""
+    from cleaner.batch import write_atomically
+    from cleaner.emit.html import report_html
+
+    config = _config(**flags)
+    batch = _run_batch(paths, config, None, write=False)
+    write_atomically(output_path, report_html([r for r, _ in batch.results], config))
+    _report_errors(batch.errors)
+    click.echo(f"wrote {output_path} ({len(batch.results)} document(s))", err=True)
+    sys.exit(ExitStatus.ERROR if batch.errors else ExitStatus.OK)
 
 
 def _clean_one(path: str, config: Config) -> CleanResult:
@@ -239,9 +274,10 @@ def score(paths: tuple[str, ...], output_format: str) -> None:
 @click.option("--changed-since", metavar="GIT_REF", help="Only files added or changed since this git ref (what a pull request adds).")
 @click.option("--changed-lines-only", is_flag=True, help="With --changed-since: only problems on lines the change added or modified.")
 @click.option("--against", "committed", type=click.Path(file_okay=False, path_type=Path), help="Also report inputs whose cleaned copy in this folder is missing or stale.")
+@click.option("--only", "only_rules", multiple=True, metavar="RULE_PREFIX", help="Report only problems of these rules (repeatable); the cleaning itself is unchanged.")
 @_config_options
 @_reports_errors
-def check(paths: tuple[str, ...], output_format: str, changed_since: str | None, changed_lines_only: bool, committed: Path | None, **flags: Any) -> None:
+def check(paths: tuple[str, ...], output_format: str, changed_since: str | None, changed_lines_only: bool, committed: Path | None, only_rules: tuple[str, ...], **flags: Any) -> None:
     """Report problems without writing: spun documents, changes cleaning would make, findings.
 
     Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 for usage or
@@ -265,6 +301,8 @@ def check(paths: tuple[str, ...], output_format: str, changed_since: str | None,
         if committed is not None:
             stale = stale_output(result, committed / (name or Path(result.source).name))
             problems += [stale] if stale else []
+    if only_rules:
+        problems = [p for p in problems if any(matches_prefix(p.rule, prefix) for prefix in only_rules)]
     if changed_since and changed_lines_only:
         from cleaner import vcs
 

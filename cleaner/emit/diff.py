@@ -32,3 +32,31 @@ def word_diff(before: str, after: str) -> str:
         if j2 > j1:
             parts.append(click.style("{+" + "".join(new[j1:j2]) + "+}", fg="green"))
     return "".join(parts)
+
+
+def stat(documents: list[tuple[str, str, str]]) -> str:
+    """Summarise changes one line per file, like ``git diff --stat``.
+
+    >>> print(stat([("a.txt", "x\\ny\\n", "x\\nz\\n"), ("b.txt", "same\\n", "same\\n")]), end="")
+     a.txt | 2 +-
+     1 file changed, 1 insertion(+), 1 deletion(-)
+    """
+    rows = []
+    insertions = deletions = 0
+    for name, before, after in documents:
+        added = removed = 0
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0):
+            if line.startswith("+") and not line.startswith("+++"):
+                added += 1
+            elif line.startswith("-") and not line.startswith("---"):
+                removed += 1
+        if added or removed:
+            rows.append((name, added, removed))
+            insertions += added
+            deletions += removed
+    width = max((len(name) for name, _, _ in rows), default=0)
+    most = max((a + r for _, a, r in rows), default=0)
+    scale = min(1.0, 50 / most) if most else 1.0  # bars at most 50 columns, as git draws them
+    lines = [f" {name.ljust(width)} | {added + removed} {'+' * round(added * scale)}{'-' * round(removed * scale)}" for name, added, removed in rows]
+    lines.append(f" {len(rows)} file{'s' if len(rows) != 1 else ''} changed, {insertions} insertion{'s' if insertions != 1 else ''}(+), {deletions} deletion{'s' if deletions != 1 else ''}(-)")
+    return "\n".join(lines) + "\n"
