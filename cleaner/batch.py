@@ -15,17 +15,25 @@ from pathlib import Path
 
 from cleaner.api import CleanResult, clean_bytes
 from cleaner.config import Config
-from cleaner.emit.report import FileError, report_json, report_markdown
+from cleaner.cache import ResultCache
+from cleaner.checks import remaining_problems
+from cleaner.emit.report import FileError, ReportWriter
 from cleaner.errors import CleanerError, InputError, OutputError
-from cleaner.services import Services
+from cleaner.executors import Executor, InProcess, Payload
+from cleaner.model import Severity
 
 
 @dataclass(slots=True)
 class BatchResult:
-    """What a batch produced: cleaned documents (with their output names) and errors."""
+    """What a batch produced: counts, errors, and (when kept) the cleaned documents."""
 
     results: list[tuple[CleanResult, str | None]] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    documents: int = 0
+    changed: int = 0
+    #: What is still wrong after cleaning, at the configuration's ``fail_on``.
+    problems: int = 0
+    cache_hits: int = 0
 
 
 def collect_inputs(paths: Sequence[Path], exclude: Path | None = None, config: Config | None = None) -> tuple[list[Path], list[FileError]]:
@@ -93,36 +101,112 @@ def clean_files(
     in_place: bool = False,
     write: bool = True,
     progress: Callable[[Path], None] | None = None,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
+    keep_results: bool = True,
 ) -> BatchResult:
     """Clean every input; write ``output_dir/<name>`` (or in place) and the reports.
 
-    With ``write=False`` nothing is written (``check``, ``diff``, ``explain``).
+    Documents go through ``executor`` (default: this process) in chunks of
+    :data:`CHUNK`, in input order, so outputs and reports are the same whatever runs
+    them and memory stays flat: with ``keep_results=False`` only counts are kept.
+    ``cache`` skips documents cleaned before with the same input, rules, configuration
+    and tool version. With ``write=False`` nothing is written (``check``, ``diff``).
     """
     inputs, errors = collect_inputs(paths, exclude=output_dir, config=config)
     batch = BatchResult(errors=errors)
     if write and output_dir is not None and not in_place:
         _prepare_output_dir(output_dir)
     names = _claim_output_names(inputs, batch.errors) if write and not in_place else {p: p.name for p in inputs}
-    services = Services.for_config(config)
-    for path in inputs:
-        if path not in names:
-            continue
-        if progress:
-            progress(path)
+    todo = [p for p in inputs if p in names]
+    report = ReportWriter(output_dir, _config_view(config)) if write and output_dir is not None and not in_place else None
+    runner = executor or InProcess()
+    fail_on = Severity[config.fail_on.upper()]
+    try:
+        for first in range(0, len(todo), CHUNK):
+            for path, outcome in _clean_chunk(todo[first : first + CHUNK], config, runner, cache):
+                if progress:
+                    progress(path)
+                if isinstance(outcome, str):
+                    batch.errors.append(FileError(path.as_posix(), outcome))
+                    continue
+                _deliver(path, outcome, names[path], output_dir, inputs, batch, report, write=write, in_place=in_place, keep=keep_results, fail_on=fail_on)
+        if report:
+            report.finish(batch.errors)
+            report = None
+    finally:
+        if report:
+            report.abandon()
+    batch.cache_hits = cache.hits if cache else 0
+    return batch
+
+
+#: Documents read and handed to the executor at a time (bounds memory and keeps order).
+CHUNK = 64
+
+
+def _clean_chunk(paths: Sequence[Path], config: Config, runner: Executor, cache: ResultCache | None) -> list[tuple[Path, CleanResult | str]]:
+    """Read a chunk of inputs, take what the cache has, clean the rest; keep input order."""
+    outcomes: dict[Path, CleanResult | str] = {}
+    payloads: list[tuple[Path, Payload, str]] = []
+    for path in paths:
         try:
-            result = clean_bytes(_read(path), path.as_posix(), config.for_path(path.as_posix()), services=services)
-            target = path if in_place else (output_dir / names[path] if output_dir else None)
-            if write and target is not None:
-                _refuse_overwriting_input(target, inputs, in_place)
-                write_atomically(target, result.output)
-            batch.results.append((result, names[path]))
+            data = _read(path)
+        except CleanerError as exc:
+            outcomes[path] = exc.one_line()
+            continue
+        path_config = config.for_path(path.as_posix())
+        key = cache.key(data, path.as_posix(), path_config) if cache else ""
+        cached = cache.get(key) if cache else None
+        if cached is not None:
+            outcomes[path] = cached
+        else:
+            payloads.append((path, Payload(data, path.as_posix(), path_config), key))
+    for (path, _, key), outcome in zip(payloads, runner.map([p for _, p, _ in payloads]), strict=True):
+        outcomes[path] = outcome
+        if cache and not isinstance(outcome, str):
+            cache.put(key, outcome)
+    return [(path, outcomes[path]) for path in paths]
+
+
+def _deliver(
+    path: Path,
+    result: CleanResult,
+    name: str,
+    output_dir: Path | None,
+    inputs: Sequence[Path],
+    batch: BatchResult,
+    report: ReportWriter | None,
+    *,
+    write: bool,
+    in_place: bool,
+    keep: bool,
+    fail_on: Severity,
+) -> None:
+    """Write one cleaned document and account for it in the batch and the reports."""
+    target = path if in_place else (output_dir / name if output_dir else None)
+    if write and target is not None:
+        try:
+            _refuse_overwriting_input(target, inputs, in_place)
+            write_atomically(target, result.output)
         except CleanerError as exc:
             batch.errors.append(FileError(path.as_posix(), exc.one_line()))
-    if write and output_dir is not None and not in_place:
-        config_view = {"typography": config.typography, "grammar": config.grammar, "unsafe_fixes": config.unsafe_fixes, "spin_threshold": config.spin_threshold}
-        write_atomically(output_dir / "report.json", report_json(batch.results, batch.errors, config_view))
-        write_atomically(output_dir / "REPORT.md", report_markdown(batch.results, batch.errors))
-    return batch
+            return
+        except OSError as exc:
+            batch.errors.append(FileError(path.as_posix(), f"error[C203]: {target}: cannot write: {exc.strerror or exc}"))
+            return
+    batch.documents += 1
+    batch.changed += result.changed
+    batch.problems += remaining_problems(result, fail_on)
+    if report:
+        report.add(result, name)
+    if keep:
+        batch.results.append((result, name))
+
+
+def _config_view(config: Config) -> dict[str, object]:
+    """The settings recorded in ``report.json`` (the ones that change outputs)."""
+    return {"typography": config.typography, "grammar": config.grammar, "unsafe_fixes": config.unsafe_fixes, "spin_threshold": config.spin_threshold}
 
 
 def _read(path: Path) -> bytes:

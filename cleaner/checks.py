@@ -121,3 +121,17 @@ def only_lines(problems: Iterable[Problem], changed: dict[str, set[int]]) -> lis
 def failing(problems: Iterable[Problem], fail_on: Severity) -> int:
     """Count problems at or above ``fail_on`` that are not suppressed."""
     return sum(1 for p in problems if p.severity >= fail_on and not p.suppressed)
+
+
+def remaining_problems(result: CleanResult, fail_on: Severity) -> int:
+    """Count what is still wrong after cleaning (what ``clean``'s exit status is about).
+
+    Findings at or above ``fail_on`` that are not suppressed, unsafe fixes that were
+    not applied (unless suppressed), and a document still judged spun after repair.
+    What cleaning fixed never counts.
+    """
+    findings = sum(1 for _, f in result.log.findings if f.severity >= fail_on and not f.suppressed)
+    unapplied = sum(1 for _, s in result.log.skipped if s.fix.applicability >= Applicability.UNSAFE and s.reason is not SkipReason.SUPPRESSED)
+    spin_after = result.stages.get("spin", {}).get("after", {})
+    still_spun = 1 if isinstance(spin_after, dict) and spin_after.get("spun") and Severity.ERROR >= fail_on else 0
+    return findings + unapplied + still_spun

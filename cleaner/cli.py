@@ -84,34 +84,52 @@ def _config(**flags: Any) -> Config:
     return resolve(flags)[0]
 
 
-def _run_batch(paths: Sequence[str], config: Config, output: Path | None, *, write: bool, in_place: bool = False) -> BatchResult:
-    """Run a batch with a progress bar on stderr when it is a terminal and worth it."""
+def _batch_options(command: F) -> F:
+    """Add the options that choose how a batch runs (not what it produces)."""
+    options = [
+        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of cores)."),
+        click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Where documents are cleaned."),
+        click.option("--scheduler", metavar="ADDRESS", default="", help="Dask scheduler address for --executor dask (e.g. tcp://10.0.0.5:8786)."),
+        click.option("--no-cache", is_flag=True, help="Clean every document again instead of reusing cached results."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".cleaner_cache"), show_default=True, help="Folder of cached results."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: dict[str, Any], *, write: bool, in_place: bool = False, keep: bool = True) -> BatchResult:
+    """Run a batch as ``run`` (the batch options) says, with a progress bar on a terminal."""
+    from cleaner.cache import ResultCache
+    from cleaner.executors import make_executor
+
     targets = [Path(p) for p in paths]
-    show = sys.stderr.isatty() and (len(targets) > 3 or any(t.is_dir() for t in targets))
-    if not show:
-        return clean_files(targets, output, config, write=write, in_place=in_place)
-    with click.progressbar(length=0, label="cleaning", file=sys.stderr, show_pos=True) as bar:
+    executor = make_executor(run["executor"], run["jobs"], run["scheduler"])
+    cache = None if run["no_cache"] else ResultCache(run["cache_dir"])
+    options: dict[str, Any] = {"write": write, "in_place": in_place, "executor": executor, "cache": cache, "keep_results": keep}
+    try:
+        if not (sys.stderr.isatty() and (len(targets) > 3 or any(t.is_dir() for t in targets))):
+            return clean_files(targets, output, config, **options)
+        with click.progressbar(length=0, label="cleaning", file=sys.stderr, show_pos=True) as bar:
 
-        def advance(path: Path) -> None:
-            bar.label = path.name
-            bar.update(1)
+            def advance(path: Path) -> None:
+                bar.label = path.name
+                bar.update(1)
 
-        return clean_files(targets, output, config, write=write, in_place=in_place, progress=advance)
+            return clean_files(targets, output, config, progress=advance, **options)
+    finally:
+        executor.close()
+
+
+def _batch_run(flags: dict[str, Any]) -> dict[str, Any]:
+    """Take the batch options out of a command's flags."""
+    return {k: flags.pop(k) for k in ("jobs", "executor", "scheduler", "no_cache", "cache_dir")}
 
 
 def _report_errors(errors: Sequence[FileError]) -> None:
     """Print each file error on its own line."""
     for error in errors:
         click.echo(error.message, err=True)
-
-
-def remaining_problems(result: CleanResult, fail_on: Severity) -> int:
-    """Count what is still wrong after cleaning: findings at or above ``fail_on`` and unapplied unsafe fixes."""
-    findings = sum(1 for _, f in result.log.findings if f.severity >= fail_on)
-    unapplied = sum(1 for _, s in result.log.skipped if s.fix.applicability >= Applicability.UNSAFE)
-    spin_after = result.stages.get("spin", {}).get("after", {})
-    still_spun = 1 if isinstance(spin_after, dict) and spin_after.get("spun") and Severity.ERROR >= fail_on else 0
-    return findings + unapplied + still_spun
 
 
 def _status(batch: BatchResult, problems: int) -> ExitStatus:
@@ -132,23 +150,26 @@ def main() -> None:
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for cleaned copies and reports.")
 @click.option("--in-place", is_flag=True, help="Overwrite the inputs with their cleaned text.")
 @_config_options
+@_batch_options
 @_reports_errors
 def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, **flags: Any) -> None:
     """Clean files and folders (their *.txt and *.md) into OUTPUT, or '-' from stdin to stdout."""
+    run = _batch_run(flags)
     config = _config(**flags)
     fail_on = Severity[config.fail_on.upper()]
     if paths == ("-",):
         result = clean_bytes(sys.stdin.buffer.read(), "<stdin>", config)
         sys.stdout.write(result.output)
+        from cleaner.checks import remaining_problems
+
         sys.exit(ExitStatus.FINDINGS if remaining_problems(result, fail_on) else ExitStatus.OK)
     if not in_place and output_dir is None:
         raise click.UsageError("give an output folder with -o DIR, or --in-place")
-    batch = _run_batch(paths, config, output_dir, write=True, in_place=in_place)
+    batch = _run_batch(paths, config, output_dir, run, write=True, in_place=in_place, keep=False)
     _report_errors(batch.errors)
-    problems = sum(remaining_problems(r, fail_on) for r, _ in batch.results)
-    changed = sum(1 for r, _ in batch.results if r.changed)
-    click.echo(f"cleaned {len(batch.results)} file(s), {changed} changed, {problems} problem(s) left, {len(batch.errors)} error(s)", err=True)
-    sys.exit(_status(batch, problems))
+    cached = f", {batch.cache_hits} from cache" if batch.cache_hits else ""
+    click.echo(f"cleaned {batch.documents} file(s){cached}, {batch.changed} changed, {batch.problems} problem(s) left, {len(batch.errors)} error(s)", err=True)
+    sys.exit(_status(batch, batch.problems))
 
 
 @main.command()
@@ -157,9 +178,11 @@ def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, **fla
 @click.option("--stat", is_flag=True, help="One line per file: lines changed, like 'git diff --stat'.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Write a side-by-side HTML view of one document to this file.")
 @_config_options
+@_batch_options
 @_reports_errors
 def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None, **flags: Any) -> None:
     """Show the change cleaning would make, as a unified diff (exit 1 if anything would change)."""
+    run = _batch_run(flags)
     config = _config(**flags)
     if html_path is not None:
         from cleaner.batch import write_atomically
@@ -170,7 +193,7 @@ def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None,
         result = _clean_one(paths[0], config)
         write_atomically(html_path, report_html([result], config, title=f"cleaner diff: {paths[0]}"))
         sys.exit(ExitStatus.FINDINGS if result.changed else ExitStatus.OK)
-    batch = _run_batch(paths, config, None, write=False)
+    batch = _run_batch(paths, config, None, run, write=False)
     if stat:
         click.echo(diff_views.stat([(r.source, r.input_text, r.output) for r, _ in batch.results]), nl=False)
     for result, _ in [] if stat else batch.results:
@@ -184,14 +207,16 @@ def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None,
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
 @_config_options
+@_batch_options
 @_reports_errors
 def report(paths: tuple[str, ...], output_path: Path, **flags: Any) -> None:
     """Write one self-contained HTML page reviewing what cleaning does to each document."""
     from cleaner.batch import write_atomically
     from cleaner.emit.html import report_html
 
+    run = _batch_run(flags)
     config = _config(**flags)
-    batch = _run_batch(paths, config, None, write=False)
+    batch = _run_batch(paths, config, None, run, write=False)
     write_atomically(output_path, report_html([r for r, _ in batch.results], config))
     _report_errors(batch.errors)
     click.echo(f"wrote {output_path} ({len(batch.results)} document(s))", err=True)
@@ -276,6 +301,7 @@ def score(paths: tuple[str, ...], output_format: str) -> None:
 @click.option("--against", "committed", type=click.Path(file_okay=False, path_type=Path), help="Also report inputs whose cleaned copy in this folder is missing or stale.")
 @click.option("--only", "only_rules", multiple=True, metavar="RULE_PREFIX", help="Report only problems of these rules (repeatable); the cleaning itself is unchanged.")
 @_config_options
+@_batch_options
 @_reports_errors
 def check(paths: tuple[str, ...], output_format: str, changed_since: str | None, changed_lines_only: bool, committed: Path | None, only_rules: tuple[str, ...], **flags: Any) -> None:
     """Report problems without writing: spun documents, changes cleaning would make, findings.
@@ -286,6 +312,7 @@ def check(paths: tuple[str, ...], output_format: str, changed_since: str | None,
     from cleaner.checks import failing, only_lines, problems_of, stale_output
     from cleaner.emit.formats import render
 
+    run = _batch_run(flags)
     config = _config(**flags)
     if changed_lines_only and not changed_since:
         raise click.UsageError("--changed-lines-only needs --changed-since")
@@ -294,7 +321,7 @@ def check(paths: tuple[str, ...], output_format: str, changed_since: str | None,
         from cleaner import vcs
 
         targets = [p.as_posix() for p in vcs.changed_files(changed_since, list(paths)) if config.wants(p.as_posix())]
-    batch = _run_batch(targets, config, None, write=False) if targets else BatchResult()
+    batch = _run_batch(targets, config, None, run, write=False) if targets else BatchResult()
     problems = []
     for result, name in batch.results:
         problems += problems_of(result, config)

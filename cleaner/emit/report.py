@@ -8,8 +8,11 @@ or absolute paths are written: two runs give byte-identical reports.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from cleaner import __version__
 from cleaner.api import CleanResult
@@ -57,6 +60,7 @@ def finding_to_json(finding: Finding, lines: LineIndex) -> dict[str, object]:
         "column": column,
         "suggestions": list(finding.suggestions),
         "evidence": dict(finding.evidence),
+        "suppressed": finding.suppressed,
     }
 
 
@@ -110,16 +114,53 @@ def summarise(result: CleanResult) -> dict[str, object]:
     return {"fixes_by_stage": per_stage, "skipped": len(result.log.skipped), "findings": severities}
 
 
-def report_json(results: Sequence[tuple[CleanResult, str | None]], errors: Sequence[FileError], config: Mapping[str, object]) -> str:
-    """Render the whole run as ``report.json`` text (stable key order, LF, no timestamps)."""
-    payload = {
-        "schema": SCHEMA,
-        "tool": {"name": "cleaner", "version": __version__},
-        "config": dict(config),
-        "documents": [document_to_json(r, name) for r, name in results],
-        "errors": [{"input": e.source, "message": e.message} for e in errors],
-    }
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+class ReportWriter:
+    """Write ``report.json`` and ``REPORT.md`` document by document.
+
+    A batch streams through it: each document's JSON goes to a temporary file as soon
+    as it is cleaned and only its one-line summary is kept, so memory does not grow
+    with the corpus. :meth:`finish` adds the errors and renames both files into place;
+    the JSON is byte-identical to dumping the whole run at once (sorted keys, indent 2).
+    """
+
+    def __init__(self, folder: Path, config: Mapping[str, object]) -> None:
+        self.folder = folder
+        self._rows: list[str] = []
+        handle, self._temporary = tempfile.mkstemp(dir=folder, prefix=".report.json.", suffix=".tmp")
+        self._stream = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
+        config_json = _indented(json.dumps(dict(config), ensure_ascii=False, indent=2, sort_keys=True), 2)
+        self._stream.write(f'{{\n  "config": {config_json},\n  "documents": [')
+        self._first = True
+
+    def add(self, result: CleanResult, output_name: str | None) -> None:
+        """Append one document."""
+        document = json.dumps(document_to_json(result, output_name), ensure_ascii=False, indent=2, sort_keys=True)
+        self._stream.write(("\n" if self._first else ",\n") + "    " + _indented(document, 4))
+        self._first = False
+        self._rows.append(markdown_row(result))
+
+    def finish(self, errors: Sequence[FileError]) -> None:
+        """Close the JSON with the errors and the header fields; write ``REPORT.md``."""
+        error_list = [{"input": e.source, "message": e.message} for e in errors]
+        tail = {"errors": error_list, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
+        body = json.dumps(tail, ensure_ascii=False, indent=2, sort_keys=True)[2:-2]  # the three fields, without braces
+        self._stream.write(("]" if self._first else "\n  ]") + ",\n" + body + "\n}\n")
+        self._stream.close()
+        os.chmod(self._temporary, 0o644)
+        os.replace(self._temporary, self.folder / "report.json")
+        from cleaner.batch import write_atomically
+
+        write_atomically(self.folder / "REPORT.md", markdown_page(self._rows, errors))
+
+    def abandon(self) -> None:
+        """Drop the unfinished report (an interrupted or failed batch)."""
+        self._stream.close()
+        Path(self._temporary).unlink(missing_ok=True)
+
+
+def _indented(text: str, spaces: int) -> str:
+    """Indent every line but the first of a JSON dump, to nest it ``spaces`` deep."""
+    return text.replace("\n", "\n" + " " * spaces)
 
 
 def log_from_json(document: Mapping[str, object]) -> EditLog:
@@ -159,28 +200,34 @@ def grammar_counts(result: CleanResult) -> str:
     return f"{total} ({', '.join(moved)})" if moved else total
 
 
-def report_markdown(results: Sequence[tuple[CleanResult, str | None]], errors: Sequence[FileError]) -> str:
+_MARKDOWN_HEADER = (
+    "# Cleaning report",
+    "",
+    "| document | encoding | edits (normalise / structure / spin / grammar) | skipped | spin score | spun | findings (error / warning / info) | grammar findings before → after | Flesch before → after |",
+    "|---|---|---|---|---|---|---|---|---|",
+)
+
+
+def markdown_row(result: CleanResult) -> str:
+    """Render one document's row of ``REPORT.md``."""
+    summary = summarise(result)
+    by_stage: dict[str, int] = summary["fixes_by_stage"]  # type: ignore[assignment]
+    findings: dict[str, int] = summary["findings"]  # type: ignore[assignment]
+    spin = result.stages.get("spin", {})
+    edits = " / ".join(str(by_stage.get(s, 0)) for s in ("normalise", "structure", "spin", "grammar"))
+    before = result.readability["before"]["flesch_reading_ease"]
+    after = result.readability["after"]["flesch_reading_ease"]
+    return (
+        f"| `{result.source}` | {result.ingest.get('encoding', 'utf-8')} | {edits} | {summary['skipped']} "
+        f"| {spin.get('score', '-')} | {'yes' if spin.get('spun') else 'no'} "
+        f"| {findings['error']} / {findings['warning']} / {findings['info']} | {grammar_counts(result)} | {before} → {after} |"
+    )
+
+
+def markdown_page(rows: Sequence[str], errors: Sequence[FileError]) -> str:
     """Render ``REPORT.md``: one table row per document, then errors."""
-    rows = [
-        "# Cleaning report",
-        "",
-        "| document | encoding | edits (normalise / structure / spin / grammar) | skipped | spin score | spun | findings (error / warning / info) | grammar findings before → after | Flesch before → after |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for result, _ in results:
-        summary = summarise(result)
-        by_stage: dict[str, int] = summary["fixes_by_stage"]  # type: ignore[assignment]
-        findings: dict[str, int] = summary["findings"]  # type: ignore[assignment]
-        spin = result.stages.get("spin", {})
-        edits = " / ".join(str(by_stage.get(s, 0)) for s in ("normalise", "structure", "spin", "grammar"))
-        before = result.readability["before"]["flesch_reading_ease"]
-        after = result.readability["after"]["flesch_reading_ease"]
-        rows.append(
-            f"| `{result.source}` | {result.ingest.get('encoding', 'utf-8')} | {edits} | {summary['skipped']} "
-            f"| {spin.get('score', '-')} | {'yes' if spin.get('spun') else 'no'} "
-            f"| {findings['error']} / {findings['warning']} / {findings['info']} | {grammar_counts(result)} | {before} → {after} |"
-        )
+    lines = [*_MARKDOWN_HEADER, *rows]
     if errors:
-        rows += ["", "## Errors", ""]
-        rows += [f"- `{e.source}`: {e.message}" for e in errors]
-    return "\n".join(rows) + "\n"
+        lines += ["", "## Errors", ""]
+        lines += [f"- `{e.source}`: {e.message}" for e in errors]
+    return "\n".join(lines) + "\n"
