@@ -18,7 +18,7 @@ from cleaner.config import Config
 from cleaner.cache import ResultCache
 from cleaner.checks import remaining_problems
 from cleaner.emit.report import FileError, ReportWriter
-from cleaner.errors import CleanerError, InputError, OutputError
+from cleaner.errors import CleanerError, InputError, OutputError, TooLargeError
 from cleaner.executors import Executor, InProcess, Payload
 from cleaner.model import Severity
 
@@ -151,7 +151,7 @@ def _clean_chunk(paths: Sequence[Path], config: Config, runner: Executor, cache:
     payloads: list[tuple[Path, Payload, str]] = []
     for path in paths:
         try:
-            data = _read(path)
+            data = _read(path, config.max_document_mb)
         except CleanerError as exc:
             outcomes[path] = exc.one_line()
             continue
@@ -209,9 +209,12 @@ def _config_view(config: Config) -> dict[str, object]:
     return {"typography": config.typography, "grammar": config.grammar, "unsafe_fixes": config.unsafe_fixes, "spin_threshold": config.spin_threshold}
 
 
-def _read(path: Path) -> bytes:
-    """Read an input's bytes, turning OS errors into one-line input errors."""
+def _read(path: Path, max_mb: float) -> bytes:
+    """Read an input's bytes, turning OS errors and oversized files into one-line errors."""
     try:
+        size = path.stat().st_size
+        if size > max_mb * 1_000_000:
+            raise TooLargeError(f"{path}: {size / 1_000_000:.1f} MB is more than the {max_mb:g} MB a document may have")
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None

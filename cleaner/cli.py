@@ -51,6 +51,8 @@ def _reports_errors(command: F) -> F:
         except CleanerError as exc:
             click.echo(exc.one_line(), err=True)
             sys.exit(ExitStatus.ERROR)
+        except click.ClickException:
+            raise  # usage errors: click prints them with the usage line and exits 2
         except KeyboardInterrupt:
             click.echo("error[C290]: interrupted; no partial output was written", err=True)
             sys.exit(130)

@@ -27,6 +27,10 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
     seed 001's vocabulary (benchmarks/spin_heldout.py), 7.5 on seed 001.
 ``fail_on`` (``"error"``)
     Lowest finding severity that makes ``check`` and ``clean`` exit 1.
+``max_document_mb`` (``20.0``)
+    Larger inputs are refused with a one-line error (the batch goes on): a "document"
+    of 50 MB is usually a dump that should be split, and the grammar engines' cost
+    grows faster than linearly with it.
 ``include`` (``["*.txt", "*.md", "*.markdown"]``) / ``exclude`` (``[]``)
     Glob patterns (matched against the path as found, e.g. ``drafts/a.txt``, and
     against the file name) choosing which files a folder contributes.
@@ -80,6 +84,7 @@ class Config:
     languagetool_url: str = ""
     spin_threshold: float = 1.5
     fail_on: str = "error"
+    max_document_mb: float = 20.0
     include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown")
     exclude: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()

@@ -40,6 +40,13 @@ class BinaryInputError(InputError):
     hint = "only text files are cleaned; remove the file from the batch or pass text"
 
 
+class TooLargeError(InputError):
+    """An input is larger than a document may be (``max_document_mb``)."""
+
+    code = "C204"
+    hint = "split it into documents, or raise max-document-mb in the configuration"
+
+
 class OutputError(CleanerError):
     """An output cannot be written without losing or overwriting something."""
 

@@ -43,15 +43,13 @@ class Lexicon:
 
     synonyms: Mapping[str, tuple[str, ...]]
     unigrams: Mapping[str, int]
-    #: Bigram counts by first word, then second word (no key strings to build per look-up).
-    bigrams: Mapping[str, Mapping[str, int]]
+    #: Bigram counts by "left right" (the keys also serve whole-text membership tests in C).
+    bigrams: Mapping[str, int]
     #: Counts below the smallest listed bigram are unknown, not zero: half of it.
     bigram_floor: float
     #: Every word form that may have candidates (thesaurus words and their inflections),
     #: common words left out: the stage skips all other words with one set look-up each.
     forms: frozenset[str] = frozenset()
-    #: The listed bigrams as "left right" strings, for whole-text membership tests in C.
-    pair_keys: frozenset[str] = frozenset()
     #: Candidates already worked out, by word (the data never changes once loaded).
     _candidates: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -61,7 +59,7 @@ class Lexicon:
 
     def pair(self, left: str, right: str) -> int:
         """Return the count of the bigram ``left right`` (0 if unlisted)."""
-        return self.bigrams.get(left, _NO_PAIRS).get(right, 0)
+        return self.bigrams.get(f"{left} {right}", 0)
 
     def candidates(self, word: str) -> tuple[str, ...]:
         """Return one-word synonyms of ``word`` in the same inflection, known words only.
@@ -155,18 +153,16 @@ def read_thesaurus(path: Path) -> dict[str, tuple[str, ...]]:
             raise RulePackError(f"{path}:{number}: expected 'pos<TAB>lemma|lemma|...'")
         group = lemmas.split("|")
         for lemma in group:
-            known = synonyms.setdefault(lemma, [])
-            known.extend(other for other in group if other != lemma and other not in known)
-    return {word: tuple(others) for word, others in synonyms.items()}
+            synonyms.setdefault(lemma, []).extend(group)
+    # Keep first-seen order (synsets in WordNet's order), drop the word itself and repeats.
+    return {word: tuple(o for o in dict.fromkeys(others) if o != word) for word, others in synonyms.items()}
 
 
-_NO_PAIRS: Mapping[str, int] = {}
-
-
-def _read_lines(path: Path, fields: int) -> list[list[str]]:
-    """Read a symspellpy frequency list: lines of ``fields`` space-separated fields."""
+def _read_counts(path: Path) -> dict[str, int]:
+    """Read a symspellpy frequency list: the key (one or two words), a space, the count."""
     with path.open(encoding="utf-8") as handle:
-        return [parts for parts in (line.split() for line in handle) if len(parts) == fields]
+        pairs = (line.rstrip("\n").rpartition(" ") for line in handle)
+        return {key: int(count) for key, _, count in pairs if key}
 
 
 @lru_cache(maxsize=4)
@@ -176,12 +172,8 @@ def load_lexicon(thesaurus: Path, common_word_count: int = 0) -> Lexicon:
     Words more frequent than ``common_word_count`` (when it is above 0) never become
     fallback suspects: function words are not what a spinner swaps.
     """
-    unigrams = {word: int(count) for word, count in _read_lines(frequency_file(_UNIGRAMS), 2)}
-    bigrams: dict[str, dict[str, int]] = {}
-    for left, right, count in _read_lines(frequency_file(_BIGRAMS), 3):
-        bigrams.setdefault(left, {})[right] = int(count)
-    floor = min(c for pairs in bigrams.values() for c in pairs.values()) / 2
+    unigrams = _read_counts(frequency_file(_UNIGRAMS))
+    bigrams = _read_counts(frequency_file(_BIGRAMS))
     synonyms = read_thesaurus(thesaurus)
     forms = frozenset(f for f in inflected_forms(synonyms) if not 0 < common_word_count < unigrams.get(f, 0))
-    keys = frozenset(f"{left} {right}" for left, rights in bigrams.items() for right in rights)
-    return Lexicon(synonyms, unigrams, bigrams, floor, forms, keys)
+    return Lexicon(synonyms, unigrams, bigrams, min(bigrams.values()) / 2, forms)

@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -47,6 +48,8 @@ _STAGES = frozenset(STAGE_KINDS)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PACK_ID = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*$")
 _SPIN_KINDS = frozenset({"signature", "contextual"})
+#: A quantified group whose body has a quantifier: the shape of catastrophic backtracking.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -106,8 +109,13 @@ class RuleRegistry:
         >>> [r.id for r in reg.select(["spin"], ["spin.a.y"]).rules]
         ['spin.a.x']
         """
-        kept = tuple(r for r in self.rules if is_enabled(r.id, select, ignore))
-        return RuleRegistry(kept, self.digest)
+        return _selected(self, tuple(select), tuple(ignore))
+
+
+@lru_cache(maxsize=64)
+def _selected(registry: RuleRegistry, select: tuple[str, ...], ignore: tuple[str, ...]) -> RuleRegistry:
+    """Select once per registry and selection (every document of a run asks again)."""
+    return RuleRegistry(tuple(r for r in registry.rules if is_enabled(r.id, select, ignore)), registry.digest)
 
 
 def matches_prefix(rule_id: str, prefix: str) -> bool:
@@ -233,6 +241,8 @@ def _check_params(name: str, where: str, kind: str, params: Mapping[str, object]
                 re.compile(str(params[key]))
             except re.error as exc:
                 raise RulePackError(f"{name}: {where}: field {key!r}: bad regular expression: {exc}") from None
+            if _NESTED_QUANTIFIER.search(str(params[key])):
+                raise RulePackError(f"{name}: {where}: field {key!r}: a repeated group that itself repeats (like '(a+)+') can take exponential time; rewrite it without the nesting")
     for key in ("before", "after", "unless_before", "unless_after"):
         value = params.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -24,7 +24,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+#: Control bytes that text files do not contain (tab, newlines, form feed, escape are fine).
+_CONTROL_TABLE = bytes(sorted(frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ def decode(data: bytes, name: str) -> Decoded:
     if b"\0" in data:
         raise BinaryInputError(f"{name}: looks like binary data (contains NUL bytes), not text")
     sample = data[:65536]
-    if sample and sum(b in _CONTROL_BYTES for b in sample) > len(sample) * 0.01:
+    if sample and len(sample) - len(sample.translate(None, _CONTROL_TABLE)) > len(sample) * 0.01:
         raise BinaryInputError(f"{name}: looks like binary data (many control bytes), not text")
     try:
         text = data.decode("utf-8")

@@ -500,7 +500,7 @@ def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: s
     lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
     result: list[tuple[str, float, bool] | None] = [None] * len(lowers)
     # listed[k]: tokens k-1 and k form a listed bigram (False at both edges).
-    listed = [False, *map(lexicon.pair_keys.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None)))), False]
+    listed = [False, *map(lexicon.bigrams.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None)))), False]
     suspect = map(gt, map(lexicon.forms.__contains__, lowers), map(or_, listed, islice(listed, 1, None)))
     for i in compress(range(len(lowers)), suspect):
         word = lowers[i]

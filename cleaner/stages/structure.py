@@ -98,7 +98,9 @@ def _earlier_copy(key: tuple[str, ...], seen: list[tuple[tuple[str, ...], int]],
     for earlier, index in seen:
         if abs(len(earlier) - len(key)) > (1 - similarity) * max(len(earlier), len(key)):
             continue
-        if difflib.SequenceMatcher(None, earlier, key, autojunk=False).ratio() >= similarity:
+        matcher = difflib.SequenceMatcher(None, earlier, key, autojunk=False)
+        # The cheap upper bounds first: most pairs of paragraphs fail them.
+        if matcher.real_quick_ratio() >= similarity and matcher.quick_ratio() >= similarity and matcher.ratio() >= similarity:
             return index
     return None
 

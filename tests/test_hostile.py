@@ -1,0 +1,172 @@
+"""Hostile and broken inputs: each gets a correct result or one clear line, never a
+traceback, and the rest of the batch still runs. Nothing is lost or overwritten."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleaner import Config, clean_files
+from cleaner.cli import main
+from cleaner.errors import RulePackError
+from cleaner.rulepacks import load_pack
+
+OFF = ["--grammar", "off", "--no-cache", "--jobs", "1"]
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def one_line_errors(stderr: str) -> list[str]:
+    assert "Traceback" not in stderr
+    return [line for line in stderr.splitlines() if line.startswith("error[")]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    """A folder of every kind of awkward input next to one ordinary file."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = {
+        "ordinary.txt": "An  ordinary text.\n".encode(),
+        "empty.txt": b"",
+        "whitespace.txt": b"  \n\t\n \r\n",
+        "one-long-line.txt": ("word " * 200_000).encode(),  # a single 1 MB line
+        "nul.txt": b"text\x00with NUL bytes",
+        "binary.txt": bytes(range(256)) * 8,
+        "bad-utf8.txt": "Valid start, ".encode() + b"\xff\xfe broken \xc3( bytes" + ", valid end.\n".encode(),
+        "utf16.txt": "\ufeffUTF-16 text with a BOM.\n".encode("utf-16-le"),
+        "newlines.txt": b"line one\r\nline two\rline three\nline four\r\n",
+        "name with spaces.txt": b"Spaces in the name.\n",
+        "n\u00e4me-\u00fcnicode.txt".encode().decode(): "Non-ASCII name.\n".encode(),
+        "-leading-dash.txt": b"A leading dash.\n",
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    (folder / "loop").mkdir()
+    (folder / "loop" / "again").symlink_to(folder, target_is_directory=True)  # a symlink loop
+    return folder
+
+
+def test_every_hostile_input_gets_a_result_or_one_line(hostile: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("clean", str(hostile), "-o", str(out), *OFF)
+    errors = one_line_errors(result.stderr)
+    assert result.exit_code == 2  # input errors were reported
+    assert sorted(e.split(":")[1].strip().rsplit("/", 1)[-1] for e in errors) == ["binary.txt", "nul.txt"]
+    produced = {p.name for p in out.iterdir()} - {"report.json", "REPORT.md"}
+    expected = {p.name for p in hostile.iterdir() if p.is_file()} - {"binary.txt", "nul.txt"}
+    assert produced == expected
+    assert (out / "ordinary.txt").read_text() == "An ordinary text.\n"
+    assert (out / "utf16.txt").read_text() == "UTF-16 text with a BOM.\n"
+    assert (out / "newlines.txt").read_bytes() == b"line one\nline two\nline three\nline four\n"
+    bad = (out / "bad-utf8.txt").read_text()
+    assert bad.startswith("Valid start, ") and bad.endswith(", valid end.\n")
+    assert (out / "one-long-line.txt").read_text().count("word") == 200_000
+    assert (out / "empty.txt").read_text() == ""
+
+
+def test_oversized_document_is_refused_and_the_batch_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with (folder / "huge.txt").open("wb") as stream:  # 50 MB of text
+        block = b"Some text in a very large file.\n" * 32_768
+        for _ in range(50 * 1_000_000 // len(block) + 1):
+            stream.write(block)
+    (folder / "small.txt").write_bytes(b"Small.\n")
+    result = run("clean", str(folder), "-o", str(tmp_path / "out"), *OFF)
+    [error] = one_line_errors(result.stderr)
+    assert result.exit_code == 2 and "huge.txt" in error and "C204" in error and "MB" in error
+    assert (tmp_path / "out" / "small.txt").read_text() == "Small.\n"
+
+
+def test_unreadable_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "locked.txt").write_text("Secret.\n")
+    (folder / "open.txt").write_text("Open.\n")
+    real_read = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # root reads anything, so the OS refusal is simulated
+    batch = clean_files([folder], tmp_path / "out", Config(grammar="off"))
+    assert [e.message for e in batch.errors] == [f"error[C201]: {folder / 'locked.txt'}: cannot read: Permission denied"]
+    assert (tmp_path / "out" / "open.txt").read_text() == "Open.\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a chmod 000 file; the simulated refusal above covers it")
+def test_unreadable_file_for_real(tmp_path: Path) -> None:
+    (tmp_path / "locked.txt").write_text("Secret.\n")
+    (tmp_path / "locked.txt").chmod(0)
+    result = run("clean", str(tmp_path / "locked.txt"), "-o", str(tmp_path / "out"), *OFF)
+    assert result.exit_code == 2 and "cannot read" in one_line_errors(result.stderr)[0]
+
+
+def test_output_folder_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Text.\n")
+    (tmp_path / "file").write_text("I am a file, not a folder.\n")
+    result = run("clean", str(tmp_path / "a.txt"), "-o", str(tmp_path / "file" / "out"), *OFF)
+    [error] = one_line_errors(result.stderr)
+    assert result.exit_code == 2 and "C203" in error and "cannot create output folder" in error
+
+
+def test_path_that_does_not_exist_and_a_real_one(tmp_path: Path) -> None:
+    (tmp_path / "real.txt").write_text("Real.\n")
+    result = run("clean", str(tmp_path / "ghost.txt"), str(tmp_path / "real.txt"), "-o", str(tmp_path / "out"), *OFF)
+    [error] = one_line_errors(result.stderr)
+    assert result.exit_code == 2 and "ghost.txt" in error
+    assert (tmp_path / "out" / "real.txt").exists()
+
+
+def test_file_named_with_a_leading_dash_on_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "-dash.txt").write_text("Dash  name.\n")
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = run("clean", "-o", "out", *OFF, "--", "-dash.txt")
+        misplaced = CliRunner().invoke(main, ["clean", "--", "-dash.txt", "-o", "out2"])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0 and (tmp_path / "out" / "-dash.txt").read_text() == "Dash name.\n"
+    assert (tmp_path / "-dash.txt").read_text() == "Dash  name.\n"  # the input is untouched
+    # After "--" everything is a path, so "-o out2" is too: a usage error, not an internal one.
+    assert misplaced.exit_code == 2 and "output folder" in misplaced.stderr and "internal" not in misplaced.stderr
+
+
+def test_rule_pack_with_catastrophic_regex_is_refused_naming_the_rule() -> None:
+    pack = b"""
+[pack]
+id = "structure.demo"
+stage = "structure"
+
+[[rule]]
+id = "slow"
+kind = "pattern"
+message = "m"
+pattern = "(a+)+$"
+replace = ""
+examples.fix = [["aaa!", "!"]]
+examples.keep = ["b"]
+"""
+    with pytest.raises(RulePackError, match=r"demo.toml: rule 'slow': field 'pattern': .*exponential"):
+        load_pack("demo.toml", pack)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"[pack\nid=", "not valid TOML"),
+        (b'[pack]\nid = "structure.x"\nstage = "structure"\n[[rule]]\nid = "r"\nkind = "pattern"\nmessage = "m"\npattern = "a"\nreplace = ""\nsurprise = 1\nexamples.fix = [["a", ""]]\nexamples.keep = ["b"]\n', "unknown field 'surprise'"),
+    ],
+)
+def test_rule_pack_syntax_error_or_unknown_field_names_the_file(body: bytes, message: str) -> None:
+    with pytest.raises(RulePackError, match=message):
+        load_pack("broken.toml", body)
