@@ -119,6 +119,7 @@ def clean_files(
         _prepare_output_dir(output_dir)
     names = _claim_output_names(inputs, batch.errors) if write and not in_place else {p: p.name for p in inputs}
     todo = [p for p in inputs if p in names]
+    resolved_inputs = frozenset(p.resolve() for p in inputs) if write and not in_place else frozenset()
     report = ReportWriter(output_dir, _config_view(config)) if write and output_dir is not None and not in_place else None
     runner = executor or InProcess()
     fail_on = Severity[config.fail_on.upper()]
@@ -130,7 +131,7 @@ def clean_files(
                 if isinstance(outcome, str):
                     batch.errors.append(FileError(path.as_posix(), outcome))
                     continue
-                _deliver(path, outcome, names[path], output_dir, inputs, batch, report, write=write, in_place=in_place, keep=keep_results, fail_on=fail_on)
+                _deliver(path, outcome, names[path], output_dir, resolved_inputs, batch, report, write=write, in_place=in_place, keep=keep_results, fail_on=fail_on)
         if report:
             report.finish(batch.errors)
             report = None
@@ -174,7 +175,7 @@ def _deliver(
     result: CleanResult,
     name: str,
     output_dir: Path | None,
-    inputs: Sequence[Path],
+    resolved_inputs: frozenset[Path],
     batch: BatchResult,
     report: ReportWriter | None,
     *,
@@ -187,7 +188,7 @@ def _deliver(
     target = path if in_place else (output_dir / name if output_dir else None)
     if write and target is not None:
         try:
-            _refuse_overwriting_input(target, inputs, in_place)
+            _refuse_overwriting_input(target, resolved_inputs, in_place)
             write_atomically(target, result.output)
         except CleanerError as exc:
             batch.errors.append(FileError(path.as_posix(), exc.one_line()))
@@ -246,10 +247,10 @@ def _claim_output_names(inputs: Sequence[Path], errors: list[FileError]) -> dict
     return names
 
 
-def _refuse_overwriting_input(target: Path, inputs: Sequence[Path], in_place: bool) -> None:
+def _refuse_overwriting_input(target: Path, resolved_inputs: frozenset[Path], in_place: bool) -> None:
     """Refuse to write an output onto any input file (unless cleaning in place)."""
     if in_place:
         return
     resolved = target.resolve()
-    if any(resolved == p.resolve() for p in inputs):
+    if resolved in resolved_inputs:
         raise OutputError(f"{target}: output would overwrite an input", hint="choose an output folder other than the input folder, or pass --in-place")

@@ -11,8 +11,6 @@ from click.testing import CliRunner
 
 from cleaner import Config, clean_files
 from cleaner.cli import main
-from cleaner.errors import RulePackError
-from cleaner.rulepacks import load_pack
 
 OFF = ["--grammar", "off", "--no-cache", "--jobs", "1"]
 
@@ -141,32 +139,4 @@ def test_file_named_with_a_leading_dash_on_the_command_line(tmp_path: Path) -> N
     assert misplaced.exit_code == 2 and "output folder" in misplaced.stderr and "internal" not in misplaced.stderr
 
 
-def test_rule_pack_with_catastrophic_regex_is_refused_naming_the_rule() -> None:
-    pack = b"""
-[pack]
-id = "structure.demo"
-stage = "structure"
-
-[[rule]]
-id = "slow"
-kind = "pattern"
-message = "m"
-pattern = "(a+)+$"
-replace = ""
-examples.fix = [["aaa!", "!"]]
-examples.keep = ["b"]
-"""
-    with pytest.raises(RulePackError, match=r"demo.toml: rule 'slow': field 'pattern': .*exponential"):
-        load_pack("demo.toml", pack)
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        (b"[pack\nid=", "not valid TOML"),
-        (b'[pack]\nid = "structure.x"\nstage = "structure"\n[[rule]]\nid = "r"\nkind = "pattern"\nmessage = "m"\npattern = "a"\nreplace = ""\nsurprise = 1\nexamples.fix = [["a", ""]]\nexamples.keep = ["b"]\n', "unknown field 'surprise'"),
-    ],
-)
-def test_rule_pack_syntax_error_or_unknown_field_names_the_file(body: bytes, message: str) -> None:
-    with pytest.raises(RulePackError, match=message):
-        load_pack("broken.toml", body)
+# Rule packs with a syntax error, an unknown field or a catastrophic regex: tests/test_rules.py.

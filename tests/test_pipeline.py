@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 
 import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 
@@ -17,7 +18,11 @@ from .conftest import SEEDS
 OFF = Config(grammar="off")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Examples per property: a bounded number in the suite; benchmarks/fuzz.py raises it.
+EXAMPLES = int(os.environ.get("CLEANER_FUZZ_EXAMPLES", "50"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_any_text_replays_and_is_idempotent(text: str) -> None:
     result = clean_text(text, OFF)
@@ -30,7 +35,7 @@ def test_any_text_replays_and_is_idempotent(text: str) -> None:
 WORDS = st.sampled_from(["the", "war", "struggle", "international locations", "used to be", "2d", "Ecu", "  ", "\u00a0", "\r\n", "\n\n\n", "weekâ€™s", "decision- time", ".", ","])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(WORDS, max_size=80))
 def test_damaged_spun_text_replays_and_is_idempotent(parts: list[str]) -> None:
     text = " ".join(parts)
@@ -130,7 +135,7 @@ def damaged_seed_text(draw: st.DrawFn) -> str:
     return text.replace(" ", damage or " ", draw(st.integers(0, 3)))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(max_size=300), damaged_seed_text()))
 def test_no_word_is_lost_without_an_edit_and_replay_holds(text: str) -> None:
     result = clean_text(text, OFF)

@@ -93,3 +93,15 @@ def test_interrupting_a_run_leaves_no_half_written_output(tmp_path: Path) -> Non
     complete = tmp_path / "complete"
     subprocess.run([*command[:5], "-o", str(complete), *command[7:]], check=True, capture_output=True)
     assert all((complete / p.name).read_bytes() == p.read_bytes() for p in written)
+
+
+def test_library_results_are_picklable_and_replay() -> None:
+    import pickle
+
+    from cleaner import Config, clean_text, replay
+
+    result = clean_text("Ecu  leaders met in the international locations.\r\n", Config(grammar="off"))
+    copy = pickle.loads(pickle.dumps(result))
+    assert copy.output == result.output and copy.log.passes == result.log.passes
+    assert replay(copy.input_text, copy.log) == copy.output
+    assert pickle.loads(pickle.dumps(Config(grammar="off", per_path=()))) == Config(grammar="off")

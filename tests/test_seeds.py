@@ -73,3 +73,13 @@ def test_spun_seed_is_judged_spun_and_repaired(fresh_output) -> None:
     text = (fresh_output / SPUN_SEED.name).read_text(encoding="utf-8")
     for spun in ("international locations", "used to be", " 2d ", "Ecu ", "White Space", "Find out about", "paintings"):
         assert spun not in text
+
+
+def test_streamed_report_has_one_document_per_line() -> None:
+    """report.json is written document by document: valid JSON, one line per document."""
+    text = (ROOT / "output" / "report.json").read_text(encoding="utf-8")
+    report = json.loads(text)
+    lines = [line.rstrip(",") for line in text.splitlines()]
+    assert report["schema"] == "cleaner.report/1" and len(report["documents"]) == 5
+    for document in report["documents"]:
+        assert "    " + json.dumps(document, ensure_ascii=False, sort_keys=True) in lines

@@ -119,8 +119,9 @@ class ReportWriter:
 
     A batch streams through it: each document's JSON goes to a temporary file as soon
     as it is cleaned and only its one-line summary is kept, so memory does not grow
-    with the corpus. :meth:`finish` adds the errors and renames both files into place;
-    the JSON is byte-identical to dumping the whole run at once (sorted keys, indent 2).
+    with the corpus. :meth:`finish` adds the errors and renames both files into place.
+    Layout: sorted keys; the run's fields indented, each document on one line (the C
+    JSON encoder serialises it, several times faster than indenting every field).
     """
 
     def __init__(self, folder: Path, config: Mapping[str, object]) -> None:
@@ -133,9 +134,9 @@ class ReportWriter:
         self._first = True
 
     def add(self, result: CleanResult, output_name: str | None) -> None:
-        """Append one document."""
-        document = json.dumps(document_to_json(result, output_name), ensure_ascii=False, indent=2, sort_keys=True)
-        self._stream.write(("\n" if self._first else ",\n") + "    " + _indented(document, 4))
+        """Append one document (one line)."""
+        document = json.dumps(document_to_json(result, output_name), ensure_ascii=False, sort_keys=True)
+        self._stream.write(("\n" if self._first else ",\n") + "    " + document)
         self._first = False
         self._rows.append(markdown_row(result))
 

@@ -9,18 +9,45 @@ runs these metrics with the network blocked.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
-import textstat
+from textstat.textstat import textstatistics
+
+
+class _WordCachedTextstat(textstatistics):  # type: ignore[misc]
+    """textstat with word-level results remembered across texts.
+
+    Every metric recounts the syllables of every word, and textstat's own caches
+    hold 128 entries; counting each distinct word once is most of the stage's time
+    on a large corpus. The results are textstat's own, unchanged.
+    """
+
+    def syllable_count(self, text: str, lang: str | None = None) -> int:
+        """textstat 0.7.3's count (pyphen positions + 1 per word), one look-up per distinct word."""
+        if not any(c.isspace() for c in text):
+            return self._token_syllables(text)  # textstat asks word by word for most metrics
+        return sum(map(self._token_syllables, text.split()))
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - one instance for the process's lifetime
+    def _token_syllables(self, token: str) -> int:
+        return sum(len(self.pyphen.positions(word)) + 1 for word in self.remove_punctuation(token.lower()).split())
+
+    @lru_cache(maxsize=100_000)  # noqa: B019
+    def is_difficult_word(self, word: str, syllable_threshold: int = 2) -> bool:
+        return bool(super().is_difficult_word(word, syllable_threshold))
+
+
+_TEXTSTAT = _WordCachedTextstat()
 
 METRICS: tuple[tuple[str, Callable[[str], float]], ...] = (
-    ("flesch_reading_ease", textstat.flesch_reading_ease),
-    ("flesch_kincaid_grade", textstat.flesch_kincaid_grade),
-    ("gunning_fog", textstat.gunning_fog),
-    ("smog_index", textstat.smog_index),
-    ("coleman_liau_index", textstat.coleman_liau_index),
-    ("dale_chall", textstat.dale_chall_readability_score),
-    ("sentences", textstat.sentence_count),
-    ("words", textstat.lexicon_count),
+    ("flesch_reading_ease", _TEXTSTAT.flesch_reading_ease),
+    ("flesch_kincaid_grade", _TEXTSTAT.flesch_kincaid_grade),
+    ("gunning_fog", _TEXTSTAT.gunning_fog),
+    ("smog_index", _TEXTSTAT.smog_index),
+    ("coleman_liau_index", _TEXTSTAT.coleman_liau_index),
+    ("dale_chall", _TEXTSTAT.dale_chall_readability_score),
+    ("sentences", _TEXTSTAT.sentence_count),
+    ("words", _TEXTSTAT.lexicon_count),
 )
 
 
