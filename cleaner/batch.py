@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.api import CleanResult, clean_bytes
+from cleaner.api import CleanResult
 from cleaner.config import Config
 from cleaner.cache import ResultCache
 from cleaner.checks import remaining_problems
 from cleaner.emit.report import FileError, ReportWriter
 from cleaner.errors import CleanerError, InputError, OutputError, TooLargeError
-from cleaner.executors import Executor, InProcess, Payload
+from cleaner.executors import Executor, InProcess, Payload, in_order
 from cleaner.model import Severity
 
 
@@ -107,9 +107,9 @@ def clean_files(
 ) -> BatchResult:
     """Clean every input; write ``output_dir/<name>`` (or in place) and the reports.
 
-    Documents go through ``executor`` (default: this process) in chunks of
-    :data:`CHUNK`, in input order, so outputs and reports are the same whatever runs
-    them and memory stays flat: with ``keep_results=False`` only counts are kept.
+    Documents stream through ``executor`` (default: this process) in input order, so
+    outputs and reports are the same whatever runs them and memory stays flat: with
+    ``keep_results=False`` only counts are kept.
     ``cache`` skips documents cleaned before with the same input, rules, configuration
     and tool version. With ``write=False`` nothing is written (``check``, ``diff``).
     """
@@ -123,15 +123,17 @@ def clean_files(
     report = ReportWriter(output_dir, _config_view(config)) if write and output_dir is not None and not in_place else None
     runner = executor or InProcess()
     fail_on = Severity[config.fail_on.upper()]
+    keys: dict[Path, str] = {}
     try:
-        for first in range(0, len(todo), CHUNK):
-            for path, outcome in _clean_chunk(todo[first : first + CHUNK], config, runner, cache):
-                if progress:
-                    progress(path)
-                if isinstance(outcome, str):
-                    batch.errors.append(FileError(path.as_posix(), outcome))
-                    continue
-                _deliver(path, outcome, names[path], output_dir, resolved_inputs, batch, report, write=write, in_place=in_place, keep=keep_results, fail_on=fail_on)
+        for path, outcome in in_order(runner, _jobs(todo, config, cache, keys)):
+            if progress:
+                progress(path)
+            if isinstance(outcome, str):
+                batch.errors.append(FileError(path.as_posix(), outcome))
+                continue
+            if cache and path in keys:
+                cache.put(keys.pop(path), outcome)
+            _deliver(path, outcome, names[path], output_dir, resolved_inputs, batch, report, write=write, in_place=in_place, keep=keep_results, fail_on=fail_on)
         if report:
             report.finish(batch.errors)
             report = None
@@ -142,32 +144,27 @@ def clean_files(
     return batch
 
 
-#: Documents read and handed to the executor at a time (bounds memory and keeps order).
-CHUNK = 64
+def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys: dict[Path, str]) -> Iterator[tuple[Path, Payload | CleanResult | str]]:
+    """Read inputs lazily; yield a payload to clean, or what is already known.
 
-
-def _clean_chunk(paths: Sequence[Path], config: Config, runner: Executor, cache: ResultCache | None) -> list[tuple[Path, CleanResult | str]]:
-    """Read a chunk of inputs, take what the cache has, clean the rest; keep input order."""
-    outcomes: dict[Path, CleanResult | str] = {}
-    payloads: list[tuple[Path, Payload, str]] = []
+    A read error is its one-line message; a cache hit is the stored result. The cache
+    key of each payload is left in ``keys`` so the result can be stored when it comes.
+    """
     for path in paths:
         try:
             data = _read(path, config.max_document_mb)
         except CleanerError as exc:
-            outcomes[path] = exc.one_line()
+            yield path, exc.one_line()
             continue
         path_config = config.for_path(path.as_posix())
-        key = cache.key(data, path.as_posix(), path_config) if cache else ""
-        cached = cache.get(key) if cache else None
-        if cached is not None:
-            outcomes[path] = cached
-        else:
-            payloads.append((path, Payload(data, path.as_posix(), path_config), key))
-    for (path, _, key), outcome in zip(payloads, runner.map([p for _, p, _ in payloads]), strict=True):
-        outcomes[path] = outcome
-        if cache and not isinstance(outcome, str):
-            cache.put(key, outcome)
-    return [(path, outcomes[path]) for path in paths]
+        if cache is None:
+            yield path, Payload(data, path.as_posix(), path_config)
+            continue
+        key = cache.key(data, path.as_posix(), path_config)
+        cached = cache.get(key)
+        if cached is None:
+            keys[path] = key
+        yield path, cached if cached is not None else Payload(data, path.as_posix(), path_config)
 
 
 def _deliver(

@@ -25,7 +25,7 @@ from cleaner.emit import diff as diff_views
 from cleaner.emit.formats import FORMATS
 from cleaner.emit.report import FileError
 from cleaner.errors import CleanerError
-from cleaner.model import Applicability, Severity
+from cleaner.model import Severity
 from cleaner.rulepacks import matches_prefix
 from cleaner.stages import readability
 
@@ -123,7 +123,7 @@ def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: d
         executor.close()
 
 
-def _batch_run(flags: dict[str, Any]) -> dict[str, Any]:
+def _pop_batch_options(flags: dict[str, Any]) -> dict[str, Any]:
     """Take the batch options out of a command's flags."""
     return {k: flags.pop(k) for k in ("jobs", "executor", "scheduler", "no_cache", "cache_dir")}
 
@@ -156,7 +156,7 @@ def main() -> None:
 @_reports_errors
 def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, **flags: Any) -> None:
     """Clean files and folders (their *.txt and *.md) into OUTPUT, or '-' from stdin to stdout."""
-    run = _batch_run(flags)
+    run = _pop_batch_options(flags)
     config = _config(**flags)
     fail_on = Severity[config.fail_on.upper()]
     if paths == ("-",):
@@ -184,7 +184,7 @@ def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, **fla
 @_reports_errors
 def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None, **flags: Any) -> None:
     """Show the change cleaning would make, as a unified diff (exit 1 if anything would change)."""
-    run = _batch_run(flags)
+    run = _pop_batch_options(flags)
     config = _config(**flags)
     if html_path is not None:
         from cleaner.batch import write_atomically
@@ -216,7 +216,7 @@ def report(paths: tuple[str, ...], output_path: Path, **flags: Any) -> None:
     from cleaner.batch import write_atomically
     from cleaner.emit.html import report_html
 
-    run = _batch_run(flags)
+    run = _pop_batch_options(flags)
     config = _config(**flags)
     batch = _run_batch(paths, config, None, run, write=False)
     write_atomically(output_path, report_html([r for r, _ in batch.results], config))
@@ -314,7 +314,7 @@ def check(paths: tuple[str, ...], output_format: str, changed_since: str | None,
     from cleaner.checks import failing, only_lines, problems_of, stale_output
     from cleaner.emit.formats import render
 
-    run = _batch_run(flags)
+    run = _pop_batch_options(flags)
     config = _config(**flags)
     if changed_lines_only and not changed_since:
         raise click.UsageError("--changed-lines-only needs --changed-since")

@@ -2,8 +2,9 @@
 
 Every executor runs the same pure function, :func:`clean_payload`, on picklable
 inputs and returns results in input order, so outputs are the same byte for byte
-whichever runs them. The batch hands them a chunk of documents at a time, so a
-corpus is streamed, never loaded whole. Grammar engines are started once per worker
+whichever runs them. :func:`in_order` keeps a bounded window of documents in flight,
+so a corpus is streamed, never loaded whole, and the batch writes finished documents
+while workers clean the next ones. Grammar engines are started once per worker
 process (:func:`cleaner.services.start_engine` is cached per process).
 
 A distributed engine is used, not written: ``--executor dask --scheduler ADDRESS``
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from cleaner.api import CleanResult, clean_bytes
 from cleaner.config import Config
@@ -42,10 +44,20 @@ def clean_payload(payload: Payload) -> CleanResult | str:
 
 
 class Executor(Protocol):
-    """Runs :func:`clean_payload` over payloads, returning results in input order."""
+    """Starts :func:`clean_payload` on a payload and hands back its result later.
 
-    def map(self, payloads: Sequence[Payload]) -> list[CleanResult | str]:
-        """Clean every payload."""
+    ``window`` is how many documents may be in flight: enough to keep every worker
+    busy while the batch writes finished documents, few enough to keep memory flat.
+    """
+
+    window: int
+
+    def submit(self, payload: Payload) -> Any:
+        """Start cleaning one payload; return a handle for :meth:`result`."""
+        ...
+
+    def result(self, handle: Any) -> CleanResult | str:
+        """Wait for a submitted payload's result."""
         ...
 
     def close(self) -> None:
@@ -56,8 +68,13 @@ class Executor(Protocol):
 class InProcess:
     """Clean documents one after another in this process."""
 
-    def map(self, payloads: Sequence[Payload]) -> list[CleanResult | str]:
-        return [clean_payload(p) for p in payloads]
+    window = 1
+
+    def submit(self, payload: Payload) -> CleanResult | str:
+        return clean_payload(payload)
+
+    def result(self, handle: CleanResult | str) -> CleanResult | str:
+        return handle
 
     def close(self) -> None:
         pass
@@ -66,25 +83,22 @@ class InProcess:
 class LocalProcesses:
     """Clean documents in ``jobs`` worker processes on this machine.
 
-    Workers are started (with ``spawn``: no state forked from a process that already
-    runs an engine) the first time a chunk has more than one document; a single
-    document is cleaned in this process.
+    Workers are started with ``spawn`` (no state forked from a process that already
+    runs an engine).
     """
 
     def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self._pool: ProcessPoolExecutor | None = None
+        self.window = jobs * 8
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
-    def map(self, payloads: Sequence[Payload]) -> list[CleanResult | str]:
-        if len(payloads) < 2:
-            return [clean_payload(p) for p in payloads]
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"))
-        return list(self._pool.map(clean_payload, payloads))
+    def submit(self, payload: Payload) -> Future[CleanResult | str]:
+        return self._pool.submit(clean_payload, payload)
+
+    def result(self, handle: Future[CleanResult | str]) -> CleanResult | str:
+        return handle.result()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        self._pool.shutdown(cancel_futures=True)
 
 
 class DaskCluster:
@@ -96,16 +110,43 @@ class DaskCluster:
         except ImportError:
             raise ConfigError("--executor dask needs Dask", hint="pip install 'cleaner[dask]'") from None
         try:
-            self._client = Client(address, timeout="10s")
+            self._client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]
         except OSError as exc:
             raise ConfigError(f"--scheduler {address}: cannot reach the Dask scheduler: {exc}") from None
+        self.window = max(16, 8 * sum(self._client.nthreads().values()))  # type: ignore[no-untyped-call]
 
-    def map(self, payloads: Sequence[Payload]) -> list[CleanResult | str]:
-        futures = self._client.map(clean_payload, list(payloads), pure=False)
-        return list(self._client.gather(futures))
+    def submit(self, payload: Payload) -> Any:
+        return self._client.submit(clean_payload, payload, pure=False)
+
+    def result(self, handle: Any) -> CleanResult | str:
+        return handle.result()  # type: ignore[no-any-return]
 
     def close(self) -> None:
-        self._client.close()
+        self._client.close()  # type: ignore[no-untyped-call]
+
+
+def in_order(executor: Executor, jobs: Iterable[tuple[Any, Payload | CleanResult | str]]) -> Iterator[tuple[Any, CleanResult | str]]:
+    """Run ``jobs`` (a tag and a payload, or a result already known) keeping input order.
+
+    At most ``executor.window`` payloads are in flight; a known result (a cache hit or
+    a read error) waits its turn in the queue, so the output order never changes.
+    """
+    pending: deque[tuple[Any, bool, Any]] = deque()
+    for tag, job in jobs:
+        if isinstance(job, Payload):
+            pending.append((tag, True, executor.submit(job)))
+        else:
+            pending.append((tag, False, job))
+        while len(pending) >= executor.window:
+            yield _finish(executor, pending.popleft())
+    while pending:
+        yield _finish(executor, pending.popleft())
+
+
+def _finish(executor: Executor, entry: tuple[Any, bool, Any]) -> tuple[Any, CleanResult | str]:
+    """Wait for one queued job's result."""
+    tag, submitted, handle = entry
+    return tag, executor.result(handle) if submitted else handle
 
 
 def make_executor(kind: str = "local", jobs: int | None = None, scheduler: str = "") -> Executor:

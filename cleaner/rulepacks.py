@@ -253,7 +253,8 @@ def _check_params(name: str, where: str, kind: str, params: Mapping[str, object]
         if params.get("case", "exact") != "exact":
             raise RulePackError(f"{name}: {where}: field 'case': only \"exact\" is supported")
         for key in ("match", "replace"):
-            if not isinstance(params[key], str) or not params[key].strip():
+            value = params[key]
+            if not isinstance(value, str) or not value.strip():
                 raise RulePackError(f"{name}: {where}: field {key!r}: a non-empty string")
     if kind == "thesaurus-fallback":
         for key in ("apply_margin", "report_margin", "common_word_count"):

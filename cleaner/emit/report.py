@@ -106,7 +106,7 @@ def document_to_json(result: CleanResult, output_name: str | None) -> dict[str, 
 def summarise(result: CleanResult) -> dict[str, object]:
     """Count applied edits per stage, skipped fixes and findings per severity."""
     per_stage: dict[str, int] = {}
-    for stage_pass, fix in result.log.applied:
+    for stage_pass, _ in result.log.applied:
         per_stage[stage_pass.stage] = per_stage.get(stage_pass.stage, 0) + 1
     severities = {s.label: 0 for s in Severity}
     for _, finding in result.log.findings:

@@ -94,6 +94,7 @@ class LanguageToolEngine:
             import language_tool_python
         except ImportError:
             raise EngineUnavailable("language-tool-python is not installed", hint="pip install language-tool-python") from None
+        options: dict[str, Any]
         if url:
             where, version, options = f"server {url}", f"server {url}", {"remote_server": url}
         else:

@@ -93,7 +93,7 @@ class RuleIndex:
     def candidates(self, lowers: list[str]) -> list[int]:
         """Return, in order, the token indexes where some rule may match."""
         singles = compress(range(len(lowers)), map(self.single_words.__contains__, lowers))
-        pairs = compress(range(len(lowers)), map(self.first_pairs.__contains__, zip(lowers, islice(lowers, 1, None))))
+        pairs = compress(range(len(lowers)), map(self.first_pairs.__contains__, zip(lowers, islice(lowers, 1, None), strict=False)))
         return sorted({*singles, *pairs})
 
 
@@ -500,7 +500,7 @@ def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: s
     lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
     result: list[tuple[str, float, bool] | None] = [None] * len(lowers)
     # listed[k]: tokens k-1 and k form a listed bigram (False at both edges).
-    listed = [False, *map(lexicon.bigrams.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None)))), False]
+    listed = [False, *map(lexicon.bigrams.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None), strict=False))), False]
     suspect = map(gt, map(lexicon.forms.__contains__, lowers), map(or_, listed, islice(listed, 1, None)))
     for i in compress(range(len(lowers)), suspect):
         word = lowers[i]
