@@ -15,9 +15,9 @@ from pathlib import Path
 
 from cleaner.api import CleanResult
 from cleaner.config import Config
-from cleaner.cache import ResultCache
+from cleaner.cache import CachedDocument, ResultCache
 from cleaner.checks import remaining_problems
-from cleaner.emit.report import FileError, ReportWriter
+from cleaner.emit.report import FileError, ReportWriter, document_line, markdown_row
 from cleaner.errors import CleanerError, InputError, OutputError, TooLargeError
 from cleaner.executors import Executor, InProcess, Payload, in_order
 from cleaner.model import Severity
@@ -131,9 +131,17 @@ def clean_files(
             if isinstance(outcome, str):
                 batch.errors.append(FileError(path.as_posix(), outcome))
                 continue
-            if cache and path in keys:
-                cache.put(keys.pop(path), outcome)
-            _deliver(path, outcome, names[path], output_dir, resolved_inputs, batch, report, write=write, in_place=in_place, keep=keep_results, fail_on=fail_on)
+            if isinstance(outcome, CachedDocument) and not keep_results and outcome.name == names[path] and (report is None or outcome.report_line):
+                document = outcome  # a re-run that only writes: nothing to unpack or render
+            else:
+                result = outcome.result() if isinstance(outcome, CachedDocument) else outcome
+                rendered = (document_line(result, names[path]), markdown_row(result)) if report else ("", "")
+                document = CachedDocument.of(result, names[path], *rendered, pack=cache is not None and path in keys)
+                if cache and path in keys:
+                    cache.put(keys.pop(path), document)
+                if keep_results:
+                    batch.results.append((result, names[path]))
+            _deliver(path, document, output_dir, resolved_inputs, batch, report, write=write, in_place=in_place, fail_on=fail_on)
         if report:
             report.finish(batch.errors)
             report = None
@@ -144,7 +152,7 @@ def clean_files(
     return batch
 
 
-def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys: dict[Path, str]) -> Iterator[tuple[Path, Payload | CleanResult | str]]:
+def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys: dict[Path, str]) -> Iterator[tuple[Path, Payload | CachedDocument | str]]:
     """Read inputs lazily; yield a payload to clean, or what is already known.
 
     A read error is its one-line message; a cache hit is the stored result. The cache
@@ -169,8 +177,7 @@ def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys
 
 def _deliver(
     path: Path,
-    result: CleanResult,
-    name: str,
+    document: CachedDocument,
     output_dir: Path | None,
     resolved_inputs: frozenset[Path],
     batch: BatchResult,
@@ -178,15 +185,14 @@ def _deliver(
     *,
     write: bool,
     in_place: bool,
-    keep: bool,
     fail_on: Severity,
 ) -> None:
     """Write one cleaned document and account for it in the batch and the reports."""
-    target = path if in_place else (output_dir / name if output_dir else None)
+    target = path if in_place else (output_dir / document.name if output_dir else None)
     if write and target is not None:
         try:
             _refuse_overwriting_input(target, resolved_inputs, in_place)
-            write_atomically(target, result.output)
+            write_atomically(target, document.output)
         except CleanerError as exc:
             batch.errors.append(FileError(path.as_posix(), exc.one_line()))
             return
@@ -194,12 +200,10 @@ def _deliver(
             batch.errors.append(FileError(path.as_posix(), f"error[C203]: {target}: cannot write: {exc.strerror or exc}"))
             return
     batch.documents += 1
-    batch.changed += result.changed
-    batch.problems += remaining_problems(result, fail_on)
+    batch.changed += document.changed
+    batch.problems += document.problems[fail_on]
     if report:
-        report.add(result, name)
-    if keep:
-        batch.results.append((result, name))
+        report.add(document.report_line, document.markdown_row)
 
 
 def _config_view(config: Config) -> dict[str, object]:

@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -19,6 +20,8 @@ from pathlib import Path
 from cleaner import __version__
 from cleaner.api import CleanResult, registry_for
 from cleaner.config import Config
+from cleaner.edits import splice
+from cleaner.model import Severity
 
 DEFAULT_FOLDER = Path(".cleaner_cache")
 
@@ -32,6 +35,7 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=16)
 def _engine_fingerprint(config: Config) -> str:
     """Describe which grammar engine ``config`` would run, without starting one."""
     from cleaner.engines.languagetool import local_installation
@@ -44,6 +48,37 @@ def _engine_fingerprint(config: Config) -> str:
     except metadata.PackageNotFoundError:
         harper = "?"
     return f"{config.grammar}|{url}|{installed.version if installed else ''}|harper-{harper}"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedDocument:
+    """A cleaned document as a batch writes it, with the full result packed inside.
+
+    A re-run that only writes outputs and reports (``cleaner clean``) uses the ready
+    parts and never unpacks the result; ``check`` and ``report`` unpack it.
+    """
+
+    name: str
+    output: str
+    changed: bool
+    #: Problems left after cleaning, by the severity ``fail_on`` would be (info, warning, error).
+    problems: tuple[int, int, int]
+    report_line: str
+    markdown_row: str
+    packed: bytes
+
+    @classmethod
+    def of(cls, result: CleanResult, name: str, report_line: str = "", markdown_row: str = "", *, pack: bool = True) -> CachedDocument:
+        """Describe ``result`` with what the batch rendered of it; ``pack`` it for the cache."""
+        from cleaner.checks import remaining_problems
+
+        counts = tuple(remaining_problems(result, level) for level in Severity)
+        packed = pickle.dumps(_without_pass_texts(result), protocol=pickle.HIGHEST_PROTOCOL) if pack else b""
+        return cls(name, result.output, result.changed, counts, report_line, markdown_row, packed)  # type: ignore[arg-type]
+
+    def result(self) -> CleanResult:
+        """Unpack the full result (with each pass's input text rebuilt)."""
+        return _with_pass_texts(pickle.loads(self.packed))  # noqa: S301 - our own cache entry
 
 
 class ResultCache:
@@ -62,8 +97,8 @@ class ResultCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def get(self, key: str) -> CleanResult | None:
-        """Return the stored result, or ``None`` (missing or unreadable)."""
+    def get(self, key: str) -> CachedDocument | None:
+        """Return the stored document, or ``None`` (missing or unreadable)."""
         path = self.folder / key[:2] / key
         try:
             with path.open("rb") as stream:
@@ -71,11 +106,14 @@ class ResultCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             self.misses += 1
             return None
+        if not isinstance(result, CachedDocument):
+            self.misses += 1
+            return None
         self.hits += 1
-        return result if isinstance(result, CleanResult) else None
+        return result
 
-    def put(self, key: str, result: CleanResult) -> None:
-        """Store a result atomically; a cache that cannot be written is skipped silently."""
+    def put(self, key: str, document: CachedDocument) -> None:
+        """Store a document atomically; a cache that cannot be written is skipped silently."""
         folder = self.folder / key[:2]
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -84,7 +122,23 @@ class ResultCache:
             return
         try:
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(document, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, folder / key)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _without_pass_texts(result: CleanResult) -> CleanResult:
+    """Drop each pass's copy of its input text (the log rebuilds them): entries shrink a lot."""
+    passes = tuple(replace(p, input_text="") for p in result.log.passes)
+    return replace(result, log=replace(result.log, passes=passes))
+
+
+def _with_pass_texts(result: CleanResult) -> CleanResult:
+    """Rebuild each pass's input text by replaying the log from the document's text."""
+    text = result.input_text
+    passes = []
+    for stage_pass in result.log.passes:
+        passes.append(replace(stage_pass, input_text=text))
+        text = splice(text, [e for f in stage_pass.applied for e in f.edits])
+    return replace(result, log=replace(result.log, passes=tuple(passes)))

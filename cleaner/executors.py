@@ -125,8 +125,8 @@ class DaskCluster:
         self._client.close()  # type: ignore[no-untyped-call]
 
 
-def in_order(executor: Executor, jobs: Iterable[tuple[Any, Payload | CleanResult | str]]) -> Iterator[tuple[Any, CleanResult | str]]:
-    """Run ``jobs`` (a tag and a payload, or a result already known) keeping input order.
+def in_order(executor: Executor, jobs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    """Run ``jobs`` (a tag and a payload, or an outcome already known) keeping input order.
 
     At most ``executor.window`` payloads are in flight; a known result (a cache hit or
     a read error) waits its turn in the queue, so the output order never changes.
@@ -143,7 +143,7 @@ def in_order(executor: Executor, jobs: Iterable[tuple[Any, Payload | CleanResult
         yield _finish(executor, pending.popleft())
 
 
-def _finish(executor: Executor, entry: tuple[Any, bool, Any]) -> tuple[Any, CleanResult | str]:
+def _finish(executor: Executor, entry: tuple[Any, bool, Any]) -> tuple[Any, Any]:
     """Wait for one queued job's result."""
     tag, submitted, handle = entry
     return tag, executor.result(handle) if submitted else handle

@@ -103,6 +103,11 @@ def document_to_json(result: CleanResult, output_name: str | None) -> dict[str, 
     }
 
 
+def document_line(result: CleanResult, output_name: str | None) -> str:
+    """Serialise one document as the single line ``report.json`` holds for it."""
+    return json.dumps(document_to_json(result, output_name), ensure_ascii=False, sort_keys=True)
+
+
 def summarise(result: CleanResult) -> dict[str, object]:
     """Count applied edits per stage, skipped fixes and findings per severity."""
     per_stage: dict[str, int] = {}
@@ -133,12 +138,11 @@ class ReportWriter:
         self._stream.write(f'{{\n  "config": {config_json},\n  "documents": [')
         self._first = True
 
-    def add(self, result: CleanResult, output_name: str | None) -> None:
-        """Append one document (one line)."""
-        document = json.dumps(document_to_json(result, output_name), ensure_ascii=False, sort_keys=True)
-        self._stream.write(("\n" if self._first else ",\n") + "    " + document)
+    def add(self, document_line: str, row: str) -> None:
+        """Append one document: its :func:`document_line` and its :func:`markdown_row`."""
+        self._stream.write(("\n" if self._first else ",\n") + "    " + document_line)
         self._first = False
-        self._rows.append(markdown_row(result))
+        self._rows.append(row)
 
     def finish(self, errors: Sequence[FileError]) -> None:
         """Close the JSON with the errors and the header fields; write ``REPORT.md``."""
