@@ -7,6 +7,7 @@ above ``--fail-on``, 2 usage or input errors. Errors are one line on stderr.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from enum import IntEnum
@@ -53,6 +54,10 @@ def _reports_errors(command: F) -> F:
             sys.exit(ExitStatus.ERROR)
         except click.ClickException:
             raise  # usage errors: click prints them with the usage line and exits 2
+        except BrokenPipeError:
+            # The reader went away (``cleaner check ... | head``): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(ExitStatus.FINDINGS)
         except KeyboardInterrupt:
             click.echo("error[C290]: interrupted; no partial output was written", err=True)
             sys.exit(130)

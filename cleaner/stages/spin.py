@@ -68,10 +68,10 @@ class CompiledRule:
     words: tuple[str, ...]
     replace: str
     signature: bool
-    before: Context
-    after: Context
-    unless_before: Context
-    unless_after: Context
+    before: Context | None
+    after: Context | None
+    unless_before: Context | None
+    unless_after: Context | None
     case_exact: bool
     exact_words: tuple[str, ...]
 
@@ -104,9 +104,6 @@ class Context:
     words: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
 
-    def __bool__(self) -> bool:
-        return bool(self.words or self.phrases)
-
     def precedes(self, text: str, tokens: Tokens, first: int) -> bool:
         """Tell whether one of the phrases ends right before token ``first``."""
         if first > 0 and tokens.lowers[first - 1] in self.words:
@@ -120,9 +117,14 @@ class Context:
         return any(_follows(text, tokens, last, p) for p in self.phrases)
 
 
-def _context(values: Iterable[str]) -> Context:
-    """Split context phrases into lower-case word tuples (a punctuation mark stays whole)."""
+def _context(values: Iterable[str]) -> Context | None:
+    """Split context phrases into lower-case word tuples (a punctuation mark stays whole).
+
+    No phrases give ``None``, so an absent condition costs one truth test.
+    """
     phrases = [(v,) if v == SENTENCE_START else tuple(tokenize(v).lowers) or (v.strip(),) for v in values]
+    if not phrases:
+        return None
     single = frozenset(p[0] for p in phrases if len(p) == 1 and p[0].isalnum())
     return Context(single, tuple(p for p in phrases if not (len(p) == 1 and p[0] in single)))
 
@@ -167,7 +169,11 @@ def tokenize(text: str) -> Tokens:
     """
     plain = text.replace("’", "'")  # one code point for another: offsets stay valid
     found = list(_TOKEN.finditer(plain))
-    return Tokens(list(map(re.Match.start, found)), list(map(re.Match.end, found)), list(map(str.lower, map(re.Match.group, found))))
+    if "\u0130" in plain or "\u212a" in plain:  # the only letters whose lower case adds ASCII letters
+        lowers = list(map(str.lower, map(re.Match.group, found)))
+    else:
+        lowers = _TOKEN.findall(plain.lower())  # same words, lower-cased in one C call
+    return Tokens(list(map(re.Match.start, found)), list(map(re.Match.end, found)), lowers)
 
 
 @dataclass(frozen=True, slots=True)
