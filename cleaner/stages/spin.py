@@ -516,12 +516,11 @@ def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: s
         right = lowers[i + 1] if i + 1 < len(lowers) and text[ends[i] : starts[i + 1]] == " " else None
         if left is None and right is None:
             continue
-        candidates = [c for c in lexicon.candidates(word) if lexicon.seen_pairs(left, c, right)]
-        if not candidates:
+        scored = [(lexicon.fit(left, c, right), seen, c) for c in lexicon.candidates(word) if (seen := lexicon.seen_pairs(left, c, right))]
+        if not scored:
             continue
-        own = lexicon.fit(left, word, right)
-        best = max(candidates, key=lambda c: lexicon.fit(left, c, right))
-        result[i] = (best, lexicon.fit(left, best, right) - own, lexicon.seen_pairs(left, best, right) == 2)
+        fit, seen, best = max(scored, key=lambda entry: entry[0])
+        result[i] = (best, fit - lexicon.fit(left, word, right), seen == 2)
     return result
 
 
