@@ -299,6 +299,8 @@ def match_case(original: str, replacement: str) -> str | None:
     >>> match_case("Top Minister", "prime minister"), match_case("Space of Representatives", "house of representatives")
     ('Prime Minister', 'House of Representatives')
     """
+    if original.islower():
+        return replacement  # the common case, decided in one C call
     if original.isupper() and sum(map(str.isalpha, original)) > 1:
         return None
     words = original.split()
@@ -400,11 +402,11 @@ def build_fix(text: str, tokens: Tokens, match: Match, quoted: Sequence[tuple[in
     if not before[:1].isalpha() and is_sentence_start(text, start):
         after = after[:1].upper() + after[1:]
     edits = [Edit(start, end, before, after)]
-    if match.first > 0:
+    article = tokens.lowers[match.first - 1] if match.first > 0 else ""
+    if article in ("a", "an"):
         article_start, article_end = tokens.starts[match.first - 1], tokens.ends[match.first - 1]
-        article = tokens.lowers[match.first - 1]
         wanted = indefinite_article(after)
-        if article in ("a", "an") and article != wanted and _GAP.fullmatch(text, article_end, start):
+        if article != wanted and _GAP.fullmatch(text, article_end, start):
             written = text[article_start:article_end]
             edits.insert(0, Edit(article_start, article_end, written, match_case(written, wanted) or wanted.upper()))
     applicability = rule.rule.applicability
@@ -504,6 +506,7 @@ def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: s
     a thesaurus word form with no listed bigram on either side; only they are scored.
     """
     lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
+    listed_pairs = lexicon.bigrams
     result: list[tuple[str, float, bool] | None] = [None] * len(lowers)
     # listed[k]: tokens k-1 and k form a listed bigram (False at both edges).
     listed = [False, *map(lexicon.bigrams.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None), strict=False))), False]
@@ -516,7 +519,14 @@ def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: s
         right = lowers[i + 1] if i + 1 < len(lowers) and text[ends[i] : starts[i + 1]] == " " else None
         if left is None and right is None:
             continue
-        scored = [(lexicon.fit(left, c, right), seen, c) for c in lexicon.candidates(word) if (seen := lexicon.seen_pairs(left, c, right))]
+        # Lexicon.seen_pairs inlined: this loop runs for every candidate of every suspect.
+        before = f"{left} " if left is not None else None
+        after = f" {right}" if right is not None else None
+        scored = []
+        for candidate in lexicon.candidates(word):
+            seen = (before is not None and before + candidate in listed_pairs) + (after is not None and candidate + after in listed_pairs)
+            if seen:
+                scored.append((lexicon.fit(left, candidate, right), seen, candidate))
         if not scored:
             continue
         fit, seen, best = max(scored, key=lambda entry: entry[0])
