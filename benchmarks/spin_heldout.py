@@ -32,7 +32,7 @@ from __future__ import annotations
 import random
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from cleaner.api import clean_text
@@ -49,15 +49,6 @@ GOLD = ROOT / "tests" / "gold" / "001_52652048721d3da2.gold.tsv"
 SPUN_SEED = "001_52652048721d3da2.txt"
 
 
-@dataclass(frozen=True, slots=True)
-class Injected:
-    """One substitution the spinner made: its span in the spun text and the original."""
-
-    start: int
-    end: int
-    original: str
-
-
 def clean_originals() -> list[tuple[str, str]]:
     """Return (name, text) of the clean seeds after normalise and structure (the spinner's input)."""
     config = replace(Config(), grammar="off", select=("normalise", "structure"))
@@ -68,15 +59,19 @@ def clean_originals() -> list[tuple[str, str]]:
     ]
 
 
-def spin_with(text: str, swaps: list[tuple[int, int, str]]) -> tuple[str, list[Injected]]:
-    """Apply ``swaps`` (start, end, replacement) and return the spun text and its spans."""
+def spin_with(text: str, swaps: list[tuple[int, int, str]]) -> tuple[str, list[Edit]]:
+    """Apply ``swaps`` (start, end, replacement) and return the spun text and the repairs.
+
+    Each substitution comes back as the :class:`Edit` that undoes it: its span in the
+    spun text, the spun words (``before``) and the original (``after``).
+    """
     pieces, injected, cursor, shift = [], [], 0, 0
     for start, end, spun in sorted(swaps):
         if start < cursor:
             continue
         pieces.append(text[cursor:start])
         pieces.append(spun)
-        injected.append(Injected(start + shift, start + shift + len(spun), text[start:end]))
+        injected.append(Edit(start + shift, start + shift + len(spun), spun, text[start:end]))
         shift += len(spun) - (end - start)
         cursor = end
     pieces.append(text[cursor:])
@@ -123,8 +118,8 @@ def wordnet_swaps(text: str, rng: random.Random) -> list[tuple[int, int, str]]:
     return swaps
 
 
-def judge(spun: str, injected: list[Injected], original: str, counted: set[str] | None = None) -> tuple[int, int, list[str]]:
-    """Clean ``spun``; return (repaired, injected, outside edits) against ``injected``.
+def judge(spun: str, injected: list[Edit], original: str, counted: set[str] | None = None) -> tuple[int, int, list[str], tuple[float, float]]:
+    """Clean ``spun``; return (repaired, injected, outside edits, WER before and after).
 
     With ``counted``, only substitutions of those originals (lower case) are counted.
     """
@@ -135,33 +130,33 @@ def judge(spun: str, injected: list[Injected], original: str, counted: set[str] 
     for span in injected:
         covering = [e for e in edits if e.start < span.end and span.start < e.end]
         used.update(covering)
-        if counted is not None and span.original.lower() not in counted:
+        if counted is not None and span.after.lower() not in counted:
             continue
         if not covering:
             continue
         low, high = min(span.start, *(e.start for e in covering)), max(span.end, *(e.end for e in covering))
         got = splice(spun[low:high], [Edit(e.start - low, e.end - low, e.before, e.after) for e in covering])
-        wanted = spun[low : span.start] + span.original + spun[span.end : high]
+        wanted = spun[low : span.start] + span.after + spun[span.end : high]
         repaired += got.lower() == wanted.lower()
     outside = [f"{e.before!r} -> {e.after!r}" for e in edits if e not in used]
-    judge.wer.append((word_error_rate(spun, original), word_error_rate(result.output, original)))  # type: ignore[attr-defined]
-    total = sum(1 for s in injected if counted is None or s.original.lower() in counted)
-    return repaired, total, outside
+    total = sum(1 for s in injected if counted is None or s.after.lower() in counted)
+    return repaired, total, outside, (word_error_rate(spun, original), word_error_rate(result.output, original))
 
 
 def report(label: str, make_swaps, counted: set[str] | None = None) -> None:  # type: ignore[no-untyped-def]
     """Spin every clean seed with ``make_swaps``, clean it, print the figures."""
-    judge.wer = []  # type: ignore[attr-defined]
     total_repaired = total = 0
     wrong: list[str] = []
+    rates: list[tuple[float, float]] = []
     for _name, text in clean_originals():
         spun, injected = spin_with(text, make_swaps(text))
-        repaired, count, outside = judge(spun, injected, text, counted)
+        repaired, count, outside, wer = judge(spun, injected, text, counted)
         total_repaired += repaired
         total += count
         wrong.extend(outside)
-    before = sum(w[0] for w in judge.wer) / len(judge.wer)  # type: ignore[attr-defined]
-    after = sum(w[1] for w in judge.wer) / len(judge.wer)  # type: ignore[attr-defined]
+        rates.append(wer)
+    before = sum(w[0] for w in rates) / len(rates)
+    after = sum(w[1] for w in rates) / len(rates)
     rate = total_repaired / total if total else 1.0
     print(f"{label}: {total_repaired}/{total} substitutions repaired ({rate:.1%}), {len(wrong)} edits outside them, WER {before:.4f} -> {after:.4f}")
     for line in wrong[:10]:

@@ -16,7 +16,6 @@ from pathlib import Path
 from cleaner.api import CleanResult
 from cleaner.config import Config
 from cleaner.cache import CachedDocument, ResultCache
-from cleaner.checks import remaining_problems
 from cleaner.emit.report import FileError, ReportWriter, document_line, markdown_row
 from cleaner.errors import CleanerError, InputError, OutputError, TooLargeError
 from cleaner.executors import Executor, InProcess, Payload, in_order

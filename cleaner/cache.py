@@ -38,16 +38,14 @@ def _code_digest() -> str:
 @lru_cache(maxsize=16)
 def _engine_fingerprint(config: Config) -> str:
     """Describe which grammar engine ``config`` would run, without starting one."""
-    from cleaner.engines.languagetool import local_installation
-    from cleaner.services import LANGUAGETOOL_URL_ENV
+    from cleaner.services import planned_engine
 
-    url = config.languagetool_url or os.environ.get(LANGUAGETOOL_URL_ENV, "")
-    installed = local_installation() if config.grammar in ("auto", "languagetool") and not url else None
+    engine, url, version = planned_engine(config.grammar, config.languagetool_url)
     try:
         harper = metadata.version("harper-py")
     except metadata.PackageNotFoundError:
         harper = "?"
-    return f"{config.grammar}|{url}|{installed.version if installed else ''}|harper-{harper}"
+    return f"{engine}|{url}|{version}|harper-{harper}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,10 +99,6 @@ class Lexicon:
             score += math.log(min(1.0, max(self.pair(word, right), self.bigram_floor) / own))
         return score
 
-    def seen_pairs(self, left: str | None, word: str, right: str | None) -> int:
-        """Return how many of the word's two bigrams the reference corpus lists."""
-        return (left is not None and self.pair(left, word) > 0) + (right is not None and self.pair(word, right) > 0)
-
 
 def inflected_forms(words: Iterable[str]) -> frozenset[str]:
     """Return ``words`` with every inflection :meth:`Lexicon.candidates` undoes.

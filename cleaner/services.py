@@ -25,16 +25,34 @@ def project_words() -> tuple[str, ...]:
     return tuple(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
 
 
+def planned_engine(choice: str, languagetool_url: str) -> tuple[str, str, str]:
+    """Decide, without starting anything, which engine ``choice`` means here.
+
+    Returns the engine (``off``, ``languagetool`` or ``harper``), the LanguageTool URL
+    (the setting, else ``CLEANER_LANGUAGETOOL_URL``) and the local LanguageTool
+    version found. ``auto`` is LanguageTool when it is reachable without a download,
+    else Harper. :func:`start_engine` and the result cache's key both ask here.
+    """
+    from cleaner.engines.languagetool import local_installation
+
+    if choice == "off":
+        return "off", "", ""
+    url = languagetool_url or os.environ.get(LANGUAGETOOL_URL_ENV, "")
+    installed = local_installation() if not url and choice in ("auto", "languagetool") else None
+    version = installed.version if installed else ""
+    wants_languagetool = choice == "languagetool" or (choice == "auto" and bool(url or installed))
+    return ("languagetool" if wants_languagetool else "harper"), url, version
+
+
 @lru_cache(maxsize=4)
 def start_engine(choice: str, languagetool_url: str) -> GrammarEngine | None:
     """Start the grammar engine a configuration asks for (``None`` when grammar is off)."""
-    if choice == "off":
+    engine, url, _ = planned_engine(choice, languagetool_url)
+    if engine == "off":
         return None
-    url = languagetool_url or os.environ.get(LANGUAGETOOL_URL_ENV, "")
-    from cleaner.engines.languagetool import LanguageToolEngine, local_installation
+    if engine == "languagetool":
+        from cleaner.engines.languagetool import LanguageToolEngine
 
-    # auto: LanguageTool when it is reachable without a download, else Harper.
-    if choice == "languagetool" or (choice == "auto" and (url or local_installation())):
         try:
             return LanguageToolEngine.connect(url, project_words())
         except EngineUnavailable:

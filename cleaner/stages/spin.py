@@ -519,7 +519,8 @@ def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: s
         right = lowers[i + 1] if i + 1 < len(lowers) and text[ends[i] : starts[i + 1]] == " " else None
         if left is None and right is None:
             continue
-        # Lexicon.seen_pairs inlined: this loop runs for every candidate of every suspect.
+        # How many of the candidate's two bigrams are listed (0, 1 or 2): checked inline,
+        # this loop runs for every candidate of every suspect.
         before = f"{left} " if left is not None else None
         after = f" {right}" if right is not None else None
         scored = []
