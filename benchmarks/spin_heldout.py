@@ -92,7 +92,7 @@ def observed_pairs(sets: str) -> list[tuple[str, str]]:
 def seed_pairs() -> list[tuple[str, str]]:
     """Return (original, spun) pairs from seed 001's gold (required spans)."""
     pairs = {(g.repairs[0], g.spun) for g in read_gold(GOLD) if g.required and g.repairs[0].lower() != g.spun.lower()}
-    return sorted(pairs, key=lambda p: -len(p[0]))
+    return sorted(pairs, key=lambda p: (-len(p[0]), p))  # ties in a fixed order, not hash order
 
 
 def swaps_for(text: str, pairs: list[tuple[str, str]]) -> list[tuple[int, int, str]]:

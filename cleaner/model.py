@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Applicability(IntEnum):
@@ -60,9 +62,13 @@ class SkipReason(StrEnum):
     SUPPRESSED = "suppressed"
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """Replace ``text[start:end]`` (which must equal ``before``) with ``after``."""
+class Edit(NamedTuple):
+    """Replace ``text[start:end]`` (which must equal ``before``) with ``after``.
+
+    Edits and fixes are named tuples rather than frozen dataclasses: just as
+    immutable, but built in half the time (a frozen dataclass sets each field through
+    ``object.__setattr__``), and a spun document makes hundreds of each.
+    """
 
     start: int
     end: int
@@ -70,15 +76,18 @@ class Edit:
     after: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+#: The evidence of a fix that gives none (read-only, so one instance serves all).
+NO_EVIDENCE: Mapping[str, object] = MappingProxyType({})
+
+
+class Fix(NamedTuple):
     """One rule's atomic change: all of its edits apply, or none do."""
 
     rule_id: str
     edits: tuple[Edit, ...]
     applicability: Applicability
     message: str
-    evidence: Mapping[str, object] = field(default_factory=dict)
+    evidence: Mapping[str, object] = NO_EVIDENCE
 
     @property
     def start(self) -> int:

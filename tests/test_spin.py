@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cleaner import Config, clean_bytes, clean_text
 from cleaner.evaluation import evaluate, read_gold
-from cleaner.stages.spin import indefinite_article, match_case
+from cleaner.stages.spin import indefinite_article, match_case, tokenize
 
 from .conftest import CLEAN_SEEDS, ROOT, SPUN_SEED
 
@@ -76,3 +81,15 @@ def test_document_needs_two_signatures_to_be_judged_spun() -> None:
     result = clean_text(contextual_only, OFF)
     assert result.stages["spin"]["spun"] is False
     assert result.output == contextual_only
+
+
+def _words_by_definition(text: str) -> list[tuple[int, int, str]]:
+    """Words as the spin stage defines them, found the slow, obvious way."""
+    pattern = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+    return [(m.start(), m.end(), m.group().replace("’", "'").lower()) for m in pattern.finditer(text)]
+
+
+@given(st.text(alphabet=st.sampled_from("aZk9 '’.\u0130\u212a\u00e9-\n"), max_size=60) | st.text(max_size=200))
+def test_tokenize_matches_the_definition_on_any_text(text: str) -> None:
+    tokens = tokenize(text)
+    assert list(zip(tokens.starts, tokens.ends, tokens.lowers, strict=True)) == _words_by_definition(text)

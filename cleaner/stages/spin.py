@@ -24,21 +24,27 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from itertools import accumulate, compress, islice
-from operator import gt, or_
+from operator import gt, itemgetter, or_
+from pathlib import Path
+from typing import NamedTuple
 
 from cleaner.lexicon import Lexicon, load_lexicon
 from cleaner.model import Applicability, Edit, Finding, Fix, Severity
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_WORD_SPLIT = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)")
 _GAP = re.compile(r"[ \t]+")
-_SENTENCE_END = re.compile(r"[.!?]['\"’”)]*\s+|\n\s*\n")
+#: A sentence end: . ! or ? (then closing quotes or brackets) and white space, or a
+#: blank line. Written to begin with one character class, which lets the regular
+#: expression engine skip ahead to candidate characters (half the time of the plain
+#: alternation ``[.!?]['"’”)]*\s+|\n\s*\n``, which it tries at every position).
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])['\"’”)]*\s+|(?<=\n)\s*\n)")
 _QUOTES = re.compile(r"[\"“][^\"“”\n]{1,400}[\"”]")
 SENTENCE_START = "<start>"
 
@@ -60,12 +66,14 @@ class Tokens:
         return len(self.starts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CompiledRule:
-    """A substitution rule in matching form."""
+    """A substitution rule in matching form (compared by identity: one per rule)."""
 
     rule: Rule
     words: tuple[str, ...]
+    #: The words after the first, as a list: compared with a slice of the text's words in one step.
+    tail: list[str]
     replace: str
     signature: bool
     before: Context | None
@@ -73,7 +81,12 @@ class CompiledRule:
     unless_before: Context | None
     unless_after: Context | None
     case_exact: bool
-    exact_words: tuple[str, ...]
+    #: The phrase as written, word by word (compared when ``case_exact``).
+    exact_words: list[str]
+    #: Whether the phrase begins with a number (it must then count things: :func:`_is_count_word`).
+    digits: bool
+    #: Whether a match must pass :func:`_context_ok` (most rules have no condition).
+    conditional: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,54 +110,90 @@ class RuleIndex:
         return sorted({*singles, *pairs})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Context:
-    """A context condition: single words as a set (one look-up), other phrases listed."""
+    """A context condition, sorted by how it is tested: single words (one set look-up),
+    longer phrases (compared token by token), punctuation marks (compared with the
+    characters beside the match) and ``<start>``, a sentence start (before a match only).
+    """
 
     words: frozenset[str]
-    phrases: tuple[tuple[str, ...], ...]
+    #: Phrases of two or more words, as lists: compared with a slice of the text's words.
+    phrases: tuple[list[str], ...]
+    marks: tuple[str, ...]
+    sentence_start: bool
 
     def precedes(self, text: str, tokens: Tokens, first: int) -> bool:
-        """Tell whether one of the phrases ends right before token ``first``."""
-        if first > 0 and tokens.lowers[first - 1] in self.words:
+        """Tell whether the condition holds right before token ``first``."""
+        lowers = tokens.lowers
+        if first > 0 and lowers[first - 1] in self.words:
             return True
-        return any(_precedes(text, tokens, first, p) for p in self.phrases)
+        start = tokens.starts[first]
+        if self.sentence_start and is_sentence_start(text, start):
+            return True
+        if self.marks and text[max(0, start - 8) : start].rstrip().endswith(self.marks):
+            return True
+        for phrase in self.phrases:
+            if first >= len(phrase) and lowers[first - len(phrase) : first] == phrase:
+                return True
+        return False
 
     def follows(self, text: str, tokens: Tokens, last: int) -> bool:
-        """Tell whether one of the phrases starts right after token ``last``."""
-        if last + 1 < len(tokens) and tokens.lowers[last + 1] in self.words:
+        """Tell whether the condition holds right after token ``last``."""
+        lowers = tokens.lowers
+        if last + 1 < len(lowers) and lowers[last + 1] in self.words:
             return True
-        return any(_follows(text, tokens, last, p) for p in self.phrases)
+        if self.marks and text[tokens.ends[last] : tokens.ends[last] + 8].lstrip(" ").startswith(self.marks):
+            return True
+        for phrase in self.phrases:
+            if lowers[last + 1 : last + 1 + len(phrase)] == phrase:
+                return True
+        return False
 
 
 def _context(values: Iterable[str]) -> Context | None:
-    """Split context phrases into lower-case word tuples (a punctuation mark stays whole).
+    """Sort context phrases by kind: a phrase without words is a punctuation mark.
 
     No phrases give ``None``, so an absent condition costs one truth test.
     """
-    phrases = [(v,) if v == SENTENCE_START else tuple(tokenize(v).lowers) or (v.strip(),) for v in values]
-    if not phrases:
+    values = tuple(values)
+    if not values:
         return None
-    single = frozenset(p[0] for p in phrases if len(p) == 1 and p[0].isalnum())
-    return Context(single, tuple(p for p in phrases if not (len(p) == 1 and p[0] in single)))
+    split = [tuple(tokenize(v).lowers) for v in values if v != SENTENCE_START]
+    return Context(
+        frozenset(w[0] for w in split if len(w) == 1),
+        tuple(list(w) for w in split if len(w) > 1),
+        tuple(v.strip() for v in values if v != SENTENCE_START and not tokenize(v).lowers),
+        SENTENCE_START in values,
+    )
 
 
 def compile_rules(rules: Sequence[Rule]) -> RuleIndex:
-    """Index substitution rules by first word for one-look-up-per-word matching."""
+    """Index the ``substitution`` rules among ``rules`` by first word, for
+    one-look-up-per-word matching."""
     grouped: dict[str, list[CompiledRule]] = {}
     for rule in rules:
+        if rule.kind != "substitution":
+            continue
         words = tuple(tokenize(rule.str_param("match")).lowers)
+        before, after = _context(rule.list_param("before")), _context(rule.list_param("after"))
+        unless_before, unless_after = _context(rule.list_param("unless_before")), _context(rule.list_param("unless_after"))
+        case_exact = rule.param("case") == "exact"
+        digits = words[0].isdigit()
         compiled = CompiledRule(
             rule=rule,
             words=words,
+            tail=list(words[1:]),
             replace=rule.str_param("replace"),
             signature=rule.param("spin") == "signature",
-            before=_context(rule.list_param("before")),
-            after=_context(rule.list_param("after")),
-            unless_before=_context(rule.list_param("unless_before")),
-            unless_after=_context(rule.list_param("unless_after")),
-            case_exact=rule.param("case") == "exact",
-            exact_words=tuple(rule.str_param("match").split()),
+            before=before,
+            after=after,
+            unless_before=unless_before,
+            unless_after=unless_after,
+            case_exact=case_exact,
+            exact_words=rule.str_param("match").split(),
+            digits=digits,
+            conditional=case_exact or digits or any((before, after, unless_before, unless_after)),
         )
         grouped.setdefault(words[0], []).append(compiled)
     every = [c.words for group in grouped.values() for c in group]
@@ -162,23 +211,27 @@ def _cached_index(rules: tuple[Rule, ...]) -> RuleIndex:
 
 
 def tokenize(text: str) -> Tokens:
-    """Return the words of ``text``.
+    """Return the words of ``text``: runs of ASCII letters and digits, with an
+    apostrophe suffix ("ukraine's"), lower-cased.
+
+    Words are ASCII, so the text is first made ASCII, each other code point becoming
+    "?" (a non-word character, as it was): offsets stay valid, and lower-casing and
+    the regular expression then run at their fastest. Splitting on the words
+    (captured) gives gap, word, gap, word, ..., gap; the running total of their
+    lengths is every word's start and end, all computed in C.
 
     >>> tokenize("Ukraine’s 2d time").lowers
     ["ukraine's", '2d', 'time']
     """
-    plain = text.replace("’", "'")  # one code point for another: offsets stay valid
-    found = list(_TOKEN.finditer(plain))
-    if "\u0130" in plain or "\u212a" in plain:  # the only letters whose lower case adds ASCII letters
-        lowers = list(map(str.lower, map(re.Match.group, found)))
-    else:
-        lowers = _TOKEN.findall(plain.lower())  # same words, lower-cased in one C call
-    return Tokens(list(map(re.Match.start, found)), list(map(re.Match.end, found)), lowers)
+    ascii_text = text.replace("’", "'").encode("ascii", "replace").lower().decode("ascii")
+    parts = _WORD_SPLIT.split(ascii_text)
+    offsets = list(accumulate(map(len, parts)))
+    return Tokens(offsets[0:-1:2], offsets[1::2], parts[1::2])
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A rule matched at tokens ``[first, last]`` of the text."""
+class Match(NamedTuple):
+    """A rule matched at tokens ``[first, last]`` of the text (a named tuple: a text
+    can have hundreds, and tuples are the fastest immutable records to build)."""
 
     rule: CompiledRule
     first: int
@@ -198,35 +251,32 @@ def find_matches(text: str, tokens: Tokens, index: RuleIndex) -> list[Match]:
     for i in index.candidates(lowers):
         if i < next_free:
             continue
-        following = lowers[i + 1] if i + 1 < len(lowers) else None
         for compiled in table[lowers[i]]:
-            if len(compiled.words) > 1 and compiled.words[1] != following:
-                continue  # the cheap test first: most candidates fail on their second word
-            last = _phrase_end(text, tokens, i, compiled.words)
-            if last is not None and _context_ok(text, tokens, i, last, compiled):
+            last = i + len(compiled.tail)
+            if last > i and (lowers[i + 1 : last + 1] != compiled.tail or not _spaced(text, tokens, i, last)):
+                continue
+            if not compiled.conditional or _context_ok(text, tokens, i, last, compiled):
                 matches.append(Match(compiled, i, last))
                 next_free = last + 1
                 break
     return matches
 
 
-def _phrase_end(text: str, tokens: Tokens, i: int, words: tuple[str, ...]) -> int | None:
-    """Return the last token index if ``words`` match at ``i`` with only spaces between."""
-    last = i + len(words) - 1
-    if last >= len(tokens):
-        return None
-    lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
-    for k in range(1, len(words)):
-        if lowers[i + k] != words[k] or not _GAP.fullmatch(text, ends[i + k - 1], starts[i + k]):
-            return None
-    return last
+def _spaced(text: str, tokens: Tokens, first: int, last: int) -> bool:
+    """Tell whether only spaces or tabs separate tokens ``first`` to ``last``."""
+    starts, ends = tokens.starts, tokens.ends
+    for k in range(first + 1, last + 1):
+        gap = text[ends[k - 1] : starts[k]]
+        if gap != " " and not _GAP.fullmatch(gap):
+            return False
+    return True
 
 
 def _context_ok(text: str, tokens: Tokens, first: int, last: int, rule: CompiledRule) -> bool:
     """Check the rule's before/after conditions and exceptions around a match."""
-    if rule.case_exact and text[tokens.starts[first] : tokens.ends[last]].split() != list(rule.exact_words):
+    if rule.case_exact and text[tokens.starts[first] : tokens.ends[last]].split() != rule.exact_words:
         return False
-    if rule.words[0].isdigit() and not _is_count_word(text, tokens, first):
+    if rule.digits and not _is_count_word(text, tokens, first):
         return False
     if rule.before and not rule.before.precedes(text, tokens, first):
         return False
@@ -253,36 +303,7 @@ def _is_count_word(text: str, tokens: Tokens, index: int) -> bool:
     return not (index > 0 and tokens.lowers[index - 1] in _MONTHS)
 
 
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
-
-
-def _precedes(text: str, tokens: Tokens, first: int, phrase: tuple[str, ...]) -> bool:
-    """Tell whether ``phrase`` ends right before token ``first``.
-
-    ``<start>`` means a sentence start; a phrase of punctuation (",") is compared with
-    the characters just before the match; words are compared token by token.
-    """
-    if phrase == (SENTENCE_START,):
-        return is_sentence_start(text, tokens.starts[first])
-    if _is_punctuation(phrase):
-        start = tokens.starts[first]
-        return text[max(0, start - 8) : start].rstrip().endswith(phrase[0])
-    start = first - len(phrase)
-    return start >= 0 and tuple(tokens.lowers[start:first]) == phrase
-
-
-def _follows(text: str, tokens: Tokens, last: int, phrase: tuple[str, ...]) -> bool:
-    """Tell whether ``phrase`` starts right after token ``last`` (punctuation: the next characters)."""
-    if _is_punctuation(phrase):
-        end = tokens.ends[last]
-        return text[end : end + 8].lstrip(" ").startswith(phrase[0])
-    return tuple(tokens.lowers[last + 1 : last + 1 + len(phrase)]) == phrase
-
-
-@lru_cache(maxsize=4096)
-def _is_punctuation(phrase: tuple[str, ...]) -> bool:
-    """Tell whether a context phrase is a single punctuation mark."""
-    return len(phrase) == 1 and not any(ch.isalnum() for ch in phrase[0]) and phrase[0] != SENTENCE_START
+_MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
 
 
 def is_sentence_start(text: str, offset: int) -> bool:
@@ -426,15 +447,15 @@ class SpinStage:
 
     def propose(self, text: str, ctx: StageContext) -> Proposal:
         """Propose signature repairs everywhere, contextual and fallback ones behind the gate."""
-        substitutions = tuple(r for r in ctx.rules if r.kind == "substitution")
-        index = _cached_index(substitutions)
+        index = _cached_index(ctx.rules)
         tokens = tokenize(text)
         matches = find_matches(text, tokens, index)
         gate = evaluate_gate(text, tokens, matches, ctx.config.spin_threshold)
         first_gate = ctx.memo.setdefault("gate", gate)
         assert isinstance(first_gate, Gate)
         quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
-        proposal = Proposal(data=_report_data(text, tokens, matches, gate, ctx.config.spin_threshold))
+        sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        proposal = Proposal(data=_report_data(text, tokens, matches, gate, ctx.config.spin_threshold, sentence_ends))
         # One evidence mapping per kind, shared by the fixes (they never change it).
         evidence = {kind: {"spin": kind, "document_score": first_gate.score} for kind in ("signature", "contextual")}
         for match in matches:
@@ -446,14 +467,20 @@ class SpinStage:
                 proposal.fixes.append(fix)
         for rule in ctx.rules:
             if rule.kind == "thesaurus-fallback" and (first_gate.spun or first_gate.spun_paragraphs):
-                fixes, findings = fallback(text, tokens, matches, first_gate, quoted, rule)
+                fixes, findings = fallback(text, tokens, matches, first_gate, quoted, sentence_ends, rule)
                 proposal.fixes.extend(fixes)
                 proposal.findings.extend(findings)
         return proposal
 
 
 def fallback(
-    text: str, tokens: Tokens, matches: Sequence[Match], gate: Gate, quoted: Sequence[tuple[int, int]], rule: Rule
+    text: str,
+    tokens: Tokens,
+    matches: Sequence[Match],
+    gate: Gate,
+    quoted: Sequence[tuple[int, int]],
+    sentence_ends: Sequence[int],
+    rule: Rule,
 ) -> tuple[list[Fix], list[Finding]]:
     """Find swaps no rule lists: words out of place whose synonym fits the context.
 
@@ -474,10 +501,10 @@ def fallback(
     covered = {i for m in matches for i in range(m.first, m.last + 1)}
     fixes: list[Fix] = []
     findings: list[Finding] = []
-    for i, suggestion in enumerate(fallback_suggestions(text, tokens, lexicon, covered)):
-        if suggestion is None or not gate.is_open(tokens.starts[i]):
+    least = min(apply_margin, report_margin)
+    for i, word, margin, both_sides in fallback_suggestions(text, tokens, lexicon, covered):
+        if margin < least or not gate.is_open(tokens.starts[i]):
             continue
-        word, margin, both_sides = suggestion
         start, end = tokens.starts[i], tokens.ends[i]
         written = text[start:end]
         evidence: dict[str, object] = {"spin": "fallback", "margin": round(margin, 2), "document_score": gate.score}
@@ -486,93 +513,112 @@ def fallback(
             applicability = Applicability.UNSAFE if in_spans(quoted, start) else rule.applicability
             fixes.append(Fix(rule.id, (Edit(start, end, written, word),), applicability, message, evidence))
         elif margin >= report_margin:
-            evidence["sentence"] = sentence_around(text, start)
+            evidence["sentence"] = sentence_around(text, start, sentence_ends)
             findings.append(Finding(rule.id, start, end, message, Severity.WARNING, (word,), evidence))
     return fixes, findings
 
 
-def sentence_around(text: str, offset: int) -> str:
-    """Return the sentence that contains ``offset`` (for a reviewer reading a finding)."""
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, offset - 600), offset)), default=max(0, offset - 600))
-    end = next((m.start() + 1 for m in _SENTENCE_END.finditer(text, offset, offset + 600)), min(len(text), offset + 600))
+def sentence_around(text: str, offset: int, sentence_ends: Sequence[int]) -> str:
+    """Return the sentence that contains ``offset`` (for a reviewer reading a finding).
+
+    ``sentence_ends`` are the offsets just past each :data:`_SENTENCE_END` match, in
+    order; a sentence runs from one to the next, trimmed, and at most 600 characters
+    either side of ``offset``.
+    """
+    after = bisect.bisect_right(sentence_ends, offset)
+    start = max(sentence_ends[after - 1] if after else 0, offset - 600, 0)
+    end = min(sentence_ends[after] if after < len(sentence_ends) else len(text), offset + 600, len(text))
     return text[start:end].strip()
 
 
-def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: set[int]) -> list[tuple[str, float, bool] | None]:
-    """For each token: the best thesaurus candidate, its fit margin, and whether it
-    forms listed bigrams on both sides; ``None`` where the word is not out of place.
+class Suggestion(NamedTuple):
+    """The fallback's best guess for one out-of-place word."""
+
+    #: Index of the word among the text's tokens.
+    token: int
+    #: The candidate original.
+    word: str
+    #: How much better the candidate fits its neighbours than the word (natural log).
+    margin: float
+    #: Whether the candidate forms listed bigrams with both neighbours.
+    both_sides: bool
+
+
+def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: set[int]) -> list[Suggestion]:
+    """Return, in text order, a suggestion for each out-of-place word with a candidate.
 
     Suspects are found for the whole text at once in C (``map`` over set look-ups):
-    a thesaurus word form with no listed bigram on either side; only they are scored.
+    a thesaurus word form with no listed bigram on either side; only they are scored,
+    and of their candidates only those forming a listed bigram with a neighbour.
     """
     lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
     listed_pairs = lexicon.bigrams
-    result: list[tuple[str, float, bool] | None] = [None] * len(lowers)
     # listed[k]: tokens k-1 and k form a listed bigram (False at both edges).
-    listed = [False, *map(lexicon.bigrams.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None), strict=False))), False]
+    listed = [False, *map(listed_pairs.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None), strict=False))), False]
     suspect = map(gt, map(lexicon.forms.__contains__, lowers), map(or_, listed, islice(listed, 1, None)))
+    found: list[Suggestion] = []
     for i in compress(range(len(lowers)), suspect):
         word = lowers[i]
         if i in covered or len(word) < 3 or not word.isalpha() or not text[starts[i] : ends[i]].islower():
             continue  # names and sentence starts are too risky
+        candidates = lexicon.candidates(word)
+        if not candidates:
+            continue
         left = lowers[i - 1] if i > 0 and text[ends[i - 1] : starts[i]] == " " else None
         right = lowers[i + 1] if i + 1 < len(lowers) and text[ends[i] : starts[i + 1]] == " " else None
-        if left is None and right is None:
-            continue
-        # How many of the candidate's two bigrams are listed (0, 1 or 2): checked inline,
-        # this loop runs for every candidate of every suspect.
+        # How many of each candidate's two bigrams are listed (0, 1 or 2): tested
+        # inline, this loop runs for every candidate of every suspect.
         before = f"{left} " if left is not None else None
         after = f" {right}" if right is not None else None
         scored = []
-        for candidate in lexicon.candidates(word):
+        for candidate in candidates:
             seen = (before is not None and before + candidate in listed_pairs) + (after is not None and candidate + after in listed_pairs)
             if seen:
                 scored.append((lexicon.fit(left, candidate, right), seen, candidate))
-        if not scored:
-            continue
-        fit, seen, best = max(scored, key=lambda entry: entry[0])
-        result[i] = (best, fit - lexicon.fit(left, word, right), seen == 2)
-    return result
+        if scored:
+            fit, seen, best = max(scored, key=itemgetter(0))
+            found.append(Suggestion(i, best, fit - lexicon.fit(left, word, right), seen == 2))
+    return found
 
 
 def measure(text: str, rules: tuple[Rule, ...], threshold: float) -> dict[str, object]:
     """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
     tokens = tokenize(text)
-    substitutions = tuple(r for r in rules if r.kind == "substitution")
-    matches = find_matches(text, tokens, _cached_index(substitutions))
+    matches = find_matches(text, tokens, _cached_index(rules))
     gate = evaluate_gate(text, tokens, matches, threshold)
     return {"score": gate.score, "spun": gate.spun, "signature_hits": sum(1 for m in matches if m.rule.signature)}
 
 
-def _report_data(text: str, tokens: Tokens, matches: Sequence[Match], gate: Gate, threshold: float) -> dict[str, object]:
-    """Summarise the spin evidence: document score, rule counts, per-sentence scores."""
-    counts: dict[str, int] = {}
-    for match in matches:
-        counts[match.rule.rule.id] = counts.get(match.rule.rule.id, 0) + 1
+def _report_data(text: str, tokens: Tokens, matches: Sequence[Match], gate: Gate, threshold: float, sentence_ends: list[int]) -> dict[str, object]:
+    """Summarise the spin evidence: document score, rule counts, per-sentence scores.
+
+    ``matches`` are in text order, as :func:`find_matches` returns them.
+    """
+    starts, ends = tokens.starts, tokens.ends
     sentences = []
-    starts = tokens.starts
-    cursor = 0
-    bounds = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
-    match_iter = iter(sorted(matches, key=lambda m: m.first))
-    pending = next(match_iter, None)
-    for end in bounds:
+    cursor = first_word = next_match = signature_hits = 0
+    for end in [*sentence_ends, len(text)]:
         evidence = []
-        while pending is not None and starts[pending.first] < end:
-            evidence.append({"rule": pending.rule.rule.id, "text": text[starts[pending.first] : tokens.ends[pending.last]], "kind": "signature" if pending.rule.signature else "contextual"})
-            pending = next(match_iter, None)
-        words = _count_between(starts, cursor, end)
-        hits = sum(1 for e in evidence if e["kind"] == "signature")
-        if words:
+        hits = 0
+        while next_match < len(matches) and starts[matches[next_match].first] < end:
+            match = matches[next_match]
+            hits += match.rule.signature
+            kind = "signature" if match.rule.signature else "contextual"
+            evidence.append({"rule": match.rule.rule.id, "text": text[starts[match.first] : ends[match.last]], "kind": kind})
+            next_match += 1
+        signature_hits += hits
+        past_word = bisect.bisect_left(starts, end, first_word)
+        if words := past_word - first_word:
             sentences.append({"start": cursor, "end": end, "words": words, "score": round(100.0 * hits / words, 2), "evidence": evidence})
-        cursor = end
+        cursor, first_word = end, past_word
     return {
         "score": gate.score,
         "threshold": threshold,
         "spun": gate.spun,
         "spun_paragraphs": len(gate.spun_paragraphs),
-        "signature_hits": sum(1 for m in matches if m.rule.signature),
-        "contextual_hits": sum(1 for m in matches if not m.rule.signature),
-        "rules": dict(sorted(counts.items())),
+        "signature_hits": signature_hits,
+        "contextual_hits": len(matches) - signature_hits,
+        "rules": dict(sorted(Counter(m.rule.rule.id for m in matches).items())),
         "sentences": sentences,
     }
 
