@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cleaner.api import CleanResult
 from cleaner.config import Config
-from cleaner.cache import CachedDocument, ResultCache
+from cleaner.cache import BatchDocument, ResultCache
 from cleaner.emit.report import FileError, ReportWriter, document_line, markdown_row
 from cleaner.errors import CleanerError, InputError, OutputError, TooLargeError
 from cleaner.executors import Executor, InProcess, Payload, in_order
@@ -130,12 +130,12 @@ def clean_files(
             if isinstance(outcome, str):
                 batch.errors.append(FileError(path.as_posix(), outcome))
                 continue
-            if isinstance(outcome, CachedDocument) and not keep_results and outcome.name == names[path] and (report is None or outcome.report_line):
+            if isinstance(outcome, BatchDocument) and not keep_results and outcome.name == names[path] and (report is None or outcome.report_line):
                 document = outcome  # a re-run that only writes: nothing to unpack or render
             else:
-                result = outcome.result() if isinstance(outcome, CachedDocument) else outcome
+                result = outcome.result() if isinstance(outcome, BatchDocument) else outcome
                 rendered = (document_line(result, names[path]), markdown_row(result)) if report else ("", "")
-                document = CachedDocument.of(result, names[path], *rendered, pack=cache is not None and path in keys)
+                document = BatchDocument.of(result, names[path], *rendered, pack=cache is not None and path in keys)
                 if cache and path in keys:
                     cache.put(keys.pop(path), document)
                 if keep_results:
@@ -151,7 +151,7 @@ def clean_files(
     return batch
 
 
-def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys: dict[Path, str]) -> Iterator[tuple[Path, Payload | CachedDocument | str]]:
+def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys: dict[Path, str]) -> Iterator[tuple[Path, Payload | BatchDocument | str]]:
     """Read inputs lazily; yield a payload to clean, or what is already known.
 
     A read error is its one-line message; a cache hit is the stored result. The cache
@@ -176,7 +176,7 @@ def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys
 
 def _deliver(
     path: Path,
-    document: CachedDocument,
+    document: BatchDocument,
     output_dir: Path | None,
     resolved_inputs: frozenset[Path],
     batch: BatchResult,

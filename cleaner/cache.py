@@ -49,8 +49,9 @@ def _engine_fingerprint(config: Config) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class CachedDocument:
-    """A cleaned document as a batch writes it, with the full result packed inside.
+class BatchDocument:
+    """A cleaned document as a batch writes it, with the full result packed inside
+    (for the cache; a batch without one leaves ``packed`` empty).
 
     A re-run that only writes outputs and reports (``cleaner clean``) uses the ready
     parts and never unpacks the result; ``check`` and ``report`` unpack it.
@@ -66,7 +67,7 @@ class CachedDocument:
     packed: bytes
 
     @classmethod
-    def of(cls, result: CleanResult, name: str, report_line: str = "", markdown_row: str = "", *, pack: bool = True) -> CachedDocument:
+    def of(cls, result: CleanResult, name: str, report_line: str = "", markdown_row: str = "", *, pack: bool = True) -> BatchDocument:
         """Describe ``result`` with what the batch rendered of it; ``pack`` it for the cache."""
         from cleaner.checks import remaining_problems
 
@@ -95,7 +96,7 @@ class ResultCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def get(self, key: str) -> CachedDocument | None:
+    def get(self, key: str) -> BatchDocument | None:
         """Return the stored document, or ``None`` (missing or unreadable)."""
         path = self.folder / key[:2] / key
         try:
@@ -104,13 +105,13 @@ class ResultCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             self.misses += 1
             return None
-        if not isinstance(result, CachedDocument):
+        if not isinstance(result, BatchDocument):
             self.misses += 1
             return None
         self.hits += 1
         return result
 
-    def put(self, key: str, document: CachedDocument) -> None:
+    def put(self, key: str, document: BatchDocument) -> None:
         """Store a document atomically; a cache that cannot be written is skipped silently."""
         folder = self.folder / key[:2]
         try:

@@ -74,15 +74,18 @@ class TextRun:
 def run_stages(
     text: str,
     config: Config,
-    registry: RuleRegistry,
+    selected: RuleRegistry,
     *,
     markdown: bool = False,
     services: Mapping[str, object] | None = None,
     stages: tuple[Stage, ...] | None = None,
 ) -> TextRun:
-    """Run every enabled text stage to its fixed point and return output and log."""
+    """Run every enabled text stage to its fixed point and return output and log.
+
+    ``selected`` holds the rules to run, already chosen by ``config``'s select and
+    ignore lists (:meth:`RuleRegistry.select`): the caller selects once per document.
+    """
     required = Applicability.UNSAFE if config.unsafe_fixes else Applicability.SAFE
-    selected = registry.select(config.select, config.ignore)
     passes: list[StagePass] = []
     stage_data: dict[str, Mapping[str, object]] = {}
     for stage in stages if stages is not None else text_stages():
