@@ -91,7 +91,8 @@ class CompiledRule:
 
 @dataclass(frozen=True, slots=True)
 class RuleIndex:
-    """Rules keyed by their first word, longest phrase first.
+    """A stage's rules in working form: substitutions keyed by their first word,
+    longest phrase first, and the ``thesaurus-fallback`` rules.
 
     ``single_words`` are the one-word rules' words and ``first_pairs`` the first two
     words of the longer ones: a word can start a match only if it is in the first set
@@ -102,6 +103,7 @@ class RuleIndex:
     by_first_word: dict[str, tuple[CompiledRule, ...]]
     single_words: frozenset[str]
     first_pairs: frozenset[tuple[str, str]]
+    fallbacks: tuple[Rule, ...]
 
     def candidates(self, lowers: list[str]) -> list[int]:
         """Return, in order, the token indexes where some rule may match."""
@@ -159,18 +161,18 @@ def _context(values: Iterable[str]) -> Context | None:
     values = tuple(values)
     if not values:
         return None
-    split = [tuple(tokenize(v).lowers) for v in values if v != SENTENCE_START]
+    split = {v: tokenize(v).lowers for v in values if v != SENTENCE_START}
     return Context(
-        frozenset(w[0] for w in split if len(w) == 1),
-        tuple(list(w) for w in split if len(w) > 1),
-        tuple(v.strip() for v in values if v != SENTENCE_START and not tokenize(v).lowers),
+        frozenset(w[0] for w in split.values() if len(w) == 1),
+        tuple(w for w in split.values() if len(w) > 1),
+        tuple(v.strip() for v, w in split.items() if not w),
         SENTENCE_START in values,
     )
 
 
 def compile_rules(rules: Sequence[Rule]) -> RuleIndex:
-    """Index the ``substitution`` rules among ``rules`` by first word, for
-    one-look-up-per-word matching."""
+    """Put a stage's rules in working form: ``substitution`` rules indexed by first
+    word, for one-look-up-per-word matching, and the fallback rules picked out."""
     grouped: dict[str, list[CompiledRule]] = {}
     for rule in rules:
         if rule.kind != "substitution":
@@ -201,6 +203,7 @@ def compile_rules(rules: Sequence[Rule]) -> RuleIndex:
         {k: tuple(sorted(v, key=lambda c: -len(c.words))) for k, v in grouped.items()},
         frozenset(w[0] for w in every if len(w) == 1),
         frozenset((w[0], w[1]) for w in every if len(w) > 1),
+        tuple(r for r in rules if r.kind == "thesaurus-fallback"),
     )
 
 
@@ -427,7 +430,7 @@ def build_fix(text: str, tokens: Tokens, match: Match, quoted: Sequence[tuple[in
     if article in ("a", "an"):
         article_start, article_end = tokens.starts[match.first - 1], tokens.ends[match.first - 1]
         wanted = indefinite_article(after)
-        if article != wanted and _GAP.fullmatch(text, article_end, start):
+        if article != wanted and _spaced(text, tokens, match.first - 1, match.first):
             written = text[article_start:article_end]
             edits.insert(0, Edit(article_start, article_end, written, match_case(written, wanted) or wanted.upper()))
     applicability = rule.rule.applicability
@@ -465,8 +468,8 @@ class SpinStage:
             fix = build_fix(text, tokens, match, quoted, evidence["signature" if match.rule.signature else "contextual"])
             if fix:
                 proposal.fixes.append(fix)
-        for rule in ctx.rules:
-            if rule.kind == "thesaurus-fallback" and (first_gate.spun or first_gate.spun_paragraphs):
+        if first_gate.spun or first_gate.spun_paragraphs:
+            for rule in index.fallbacks:
                 fixes, findings = fallback(text, tokens, matches, first_gate, quoted, sentence_ends, rule)
                 proposal.fixes.extend(fixes)
                 proposal.findings.extend(findings)
