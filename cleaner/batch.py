@@ -1,25 +1,49 @@
-"""Batches of files: collect inputs, clean each, write outputs and reports safely.
+"""Batches of files: clean each input, write outputs, the edit log and reports safely.
 
 One bad file never stops a batch: its error becomes a :class:`FileError` and the rest
-go on. Outputs are written atomically (temporary file, then rename) inside the output
-folder only, never onto an input unless ``in_place`` is asked for.
+go on. Nothing is lost:
+
+* outputs are written atomically (:mod:`cleaner.fileio`) inside the output folder
+  only, never onto an input unless ``in_place`` is asked for; an output folder that
+  is, holds or lies inside an input folder is refused before anything is written, and
+  so is an input whose output would land where a report goes;
+* ``in_place`` keeps what each file is (mode, owner, links; see
+  :func:`cleaner.fileio.write_in_place`) and writes the edit log all the same;
+* SIGINT and SIGTERM stop the batch between documents: what was written is finished,
+  the report lists those documents and says the run is incomplete, and the error
+  names how many outputs were written.
+
+Which files are read is :mod:`cleaner.discovery`'s business.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import shutil
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
+
+import platformdirs
 
 from cleaner.api import CleanResult
+from cleaner.cache import ResultCache
 from cleaner.config import Config
-from cleaner.cache import BatchDocument, ResultCache
-from cleaner.emit.report import FileError, ReportWriter, document_line, markdown_row
-from cleaner.errors import CleanerError, InputError, OutputError, TooLargeError
+from cleaner.discovery import collect_inputs
+from cleaner.emit.report import REPORT_FILES, REPORT_SIGNATURES, FileError, ReportWriter, document_line, markdown_row
+from cleaner.errors import CleanerError, InputError, Interrupted, OutputError, TooLargeError
 from cleaner.executors import Executor, InProcess, Payload, in_order
+from cleaner.fileio import write_atomically, write_in_place
 from cleaner.model import Severity
+from cleaner.services import fallback_notice
+
+#: Edit logs of in-place runs kept in the user's state folder (the oldest go first).
+IN_PLACE_LOGS_KEPT = 20
 
 
 @dataclass(slots=True)
@@ -28,68 +52,15 @@ class BatchResult:
 
     results: list[tuple[CleanResult, str | None]] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    #: One line each for what was skipped or noticed on purpose (links, damaged cache entries, the edit log's place).
+    notices: list[str] = field(default_factory=list)
     documents: int = 0
     changed: int = 0
     #: What is still wrong after cleaning, at the configuration's ``fail_on``.
     problems: int = 0
     cache_hits: int = 0
-
-
-def collect_inputs(paths: Sequence[Path], exclude: Path | None = None, config: Config | None = None) -> tuple[list[Path], list[FileError]]:
-    """Expand folders to their text files (sorted); report missing paths as errors.
-
-    A folder contributes the files ``config`` includes and does not exclude (globs
-    matched against the path as found, e.g. ``drafts/a.txt``, and the file name; by
-    default ``*.txt`` and ``*.md``); a file named on the command line is always taken.
-    Files under ``exclude`` (the output folder) are skipped, so outputs are never
-    read back as inputs. Symbolic-link loops are not followed.
-    """
-    found: list[Path] = []
-    errors: list[FileError] = []
-    excluded = exclude.resolve() if exclude else None
-    wanted = (config or Config()).wants
-    for path in paths:
-        if path.is_dir():
-            found.extend(p for p in _walk(path, excluded) if wanted(p.as_posix()))
-        elif path.is_file():
-            found.append(path)
-        else:
-            errors.append(FileError(path.as_posix(), f"error[C201]: {path}: no such file or folder"))
-    return found, errors
-
-
-def _walk(folder: Path, excluded: Path | None) -> Iterator[Path]:
-    """Yield text files under ``folder`` in sorted order, once each, without loops."""
-    seen: set[Path] = set()
-    for root, dirs, files in os.walk(folder, followlinks=True):
-        real = Path(root).resolve()
-        if real in seen or (excluded and (real == excluded or excluded in real.parents)):
-            dirs[:] = []
-            continue
-        seen.add(real)
-        dirs.sort()
-        for name in sorted(files):
-            yield Path(root) / name
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` through a temporary file and a rename."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """Return the process umask (reading it means setting it, so set it straight back)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    #: Where ``report.json`` and ``REPORT.md`` were written, if anywhere.
+    report_dir: Path | None = None
 
 
 def clean_files(
@@ -103,6 +74,9 @@ def clean_files(
     executor: Executor | None = None,
     cache: ResultCache | None = None,
     keep_results: bool = True,
+    follow_links: bool = False,
+    report_dir: Path | None = None,
+    allow_read_only: bool = False,
 ) -> BatchResult:
     """Clean every input; write ``output_dir/<name>`` (or in place) and the reports.
 
@@ -111,51 +85,68 @@ def clean_files(
     ``keep_results=False`` only counts are kept.
     ``cache`` skips documents cleaned before with the same input, rules, configuration
     and tool version. With ``write=False`` nothing is written (``check``, ``diff``).
+    ``report_dir`` is where ``report.json`` and ``REPORT.md`` go: by default the output
+    folder, or for ``in_place`` a new folder in the user's state folder (named in
+    :attr:`BatchResult.notices`). ``follow_links`` reads links that lead outside the
+    inputs; ``allow_read_only`` lets ``in_place`` rewrite read-only files.
     """
-    inputs, errors = collect_inputs(paths, exclude=output_dir, config=config)
-    batch = BatchResult(errors=errors)
     if write and output_dir is not None and not in_place:
-        _prepare_output_dir(output_dir)
-    names = _claim_output_names(inputs, batch.errors) if write and not in_place else {p: p.name for p in inputs}
-    todo = [p for p in inputs if p in names]
-    resolved_inputs = frozenset(p.resolve() for p in inputs) if write and not in_place else frozenset()
-    report = ReportWriter(output_dir, _config_view(config)) if write and output_dir is not None and not in_place else None
+        _refuse_mixing(paths, output_dir)
+    found = collect_inputs(paths, config, exclude=output_dir if write and not in_place else None, follow_links=follow_links)
+    batch = BatchResult(errors=found.errors, notices=found.notices)
+    writes_copies = write and output_dir is not None and not in_place
+    names = _claim_output_names(found.files, batch.errors) if writes_copies else {p: p.name for p in found.files}
+    if write and (writes_copies or in_place):
+        batch.report_dir = report_dir or (output_dir if writes_copies else _in_place_log_dir())
+        _refuse_report_clash(names, output_dir if writes_copies else None, batch.report_dir)
+        if writes_copies:
+            _prepare_folder(output_dir, "output")  # type: ignore[arg-type]
+        _prepare_folder(batch.report_dir, "report")
+        if in_place and report_dir is None:
+            batch.notices.append(f"notice: edit log of this in-place run: {batch.report_dir / 'report.json'}")
+    todo = [p for p in found.files if p in names]
+    resolved_inputs = frozenset(p.resolve() for p in todo) if writes_copies else frozenset()
+    report = ReportWriter(batch.report_dir, _config_view(config)) if batch.report_dir else None
     runner = executor or InProcess()
     fail_on = Severity[config.fail_on.upper()]
-    keys: dict[Path, str] = {}
-    try:
-        for path, outcome in in_order(runner, _jobs(todo, config, cache, keys)):
-            if progress:
-                progress(path)
-            if isinstance(outcome, str):
-                batch.errors.append(FileError(path.as_posix(), outcome))
-                continue
-            if isinstance(outcome, BatchDocument) and not keep_results and outcome.name == names[path] and (report is None or outcome.report_line):
-                document = outcome  # a re-run that only writes: nothing to unpack or render
-            else:
-                result = outcome.result() if isinstance(outcome, BatchDocument) else outcome
-                rendered = (document_line(result, names[path]), markdown_row(result)) if report else ("", "")
-                document = BatchDocument.of(result, names[path], *rendered, pack=cache is not None and path in keys)
+    keys: dict[Path, tuple[bytes, str, Config]] = {}
+    with _interrupts_between_documents() as between:
+        try:
+            for path, outcome in in_order(runner, _jobs(todo, config, cache, keys)):
+                if progress:
+                    progress(path)
+                if isinstance(outcome, str):
+                    batch.errors.append(FileError(path.as_posix(), outcome))
+                    continue
+                _note_engine_fallback(batch, config, outcome)
                 if cache and path in keys:
-                    cache.put(keys.pop(path), document)
+                    _store(cache, keys.pop(path), outcome)
+                with between:
+                    _deliver(path, outcome, names[path], resolved_inputs, batch, report, output_dir=output_dir if write else None, in_place=in_place and write, fail_on=fail_on, allow_read_only=allow_read_only)
                 if keep_results:
-                    batch.results.append((result, names[path]))
-            _deliver(path, document, output_dir, resolved_inputs, batch, report, write=write, in_place=in_place, fail_on=fail_on)
-        if report:
-            report.finish(batch.errors)
-            report = None
-    finally:
-        if report:
-            report.abandon()
+                    batch.results.append((outcome, names[path]))
+        except KeyboardInterrupt as signalled:
+            if report:
+                report.finish(batch.errors, incomplete=f"interrupted after {batch.documents} of {len(todo)} document(s)")
+            raise Interrupted(_interrupted_message(batch, len(todo), write, output_dir, in_place), exit_status=128 + _signal_number(signalled)) from None
+        except BaseException:
+            if report:
+                report.abandon()
+            raise
+    if report:
+        report.finish(batch.errors)
+    if cache and cache.rejected:
+        batch.notices.append(f"notice: {cache.rejected} cache entr{'y' if cache.rejected == 1 else 'ies'} in {cache.folder} did not match their digest (damaged or edited); ignored and cleaned again")
     batch.cache_hits = cache.hits if cache else 0
     return batch
 
 
-def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys: dict[Path, str]) -> Iterator[tuple[Path, Payload | BatchDocument | str]]:
+def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys: dict[Path, tuple[bytes, str, Config]]) -> Iterator[tuple[Path, Payload | CleanResult | str]]:
     """Read inputs lazily; yield a payload to clean, or what is already known.
 
-    A read error is its one-line message; a cache hit is the stored result. The cache
-    key of each payload is left in ``keys`` so the result can be stored when it comes.
+    A read error is its one-line message; a cache hit is the stored result. The input
+    and the planned key of each payload are left in ``keys`` so the result can be
+    stored when it comes.
     """
     for path in paths:
         try:
@@ -164,45 +155,76 @@ def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys
             yield path, exc.one_line()
             continue
         path_config = config.for_path(path.as_posix())
+        payload = Payload(data, path.as_posix(), path_config)
         if cache is None:
-            yield path, Payload(data, path.as_posix(), path_config)
+            yield path, payload
             continue
-        key = cache.key(data, path.as_posix(), path_config)
-        cached = cache.get(key)
+        key = cache.key(data, payload.source, path_config)
+        cached = cache.get(key, data)
         if cached is None:
-            keys[path] = key
-        yield path, cached if cached is not None else Payload(data, path.as_posix(), path_config)
+            keys[path] = (data, key, path_config)
+        yield path, cached if cached is not None else payload
+
+
+def _note_engine_fallback(batch: BatchResult, config: Config, result: CleanResult) -> None:
+    """Add the one notice that the grammar engine planned did not run (once per batch)."""
+    engine = result.stages.get("grammar", {}).get("engine")
+    if engine is None or any(n.startswith("notice: grammar:") for n in batch.notices):
+        return
+    notice = fallback_notice(config, engine)
+    if notice:
+        batch.notices.append(notice)
+
+
+def _store(cache: ResultCache, known: tuple[bytes, str, Config], result: CleanResult) -> None:
+    """Store a fresh result under the key of the grammar engine that actually ran.
+
+    The planned key assumed the engine the configuration asks for; when that one was
+    unreachable and another ran, the result belongs to the other one's key, so a
+    later run that reaches the planned engine never gets this result.
+    """
+    data, key, config = known
+    engine = result.stages.get("grammar", {}).get("engine")
+    if isinstance(engine, str):
+        key = cache.key(data, result.source, config, engine=engine)
+    cache.put(key, result)
 
 
 def _deliver(
     path: Path,
-    document: BatchDocument,
-    output_dir: Path | None,
+    result: CleanResult,
+    name: str,
     resolved_inputs: frozenset[Path],
     batch: BatchResult,
     report: ReportWriter | None,
     *,
-    write: bool,
+    output_dir: Path | None,
     in_place: bool,
     fail_on: Severity,
+    allow_read_only: bool,
 ) -> None:
     """Write one cleaned document and account for it in the batch and the reports."""
-    target = path if in_place else (output_dir / document.name if output_dir else None)
-    if write and target is not None:
-        try:
-            _refuse_overwriting_input(target, resolved_inputs, in_place)
-            write_atomically(target, document.output)
-        except CleanerError as exc:
-            batch.errors.append(FileError(path.as_posix(), exc.one_line()))
-            return
-        except OSError as exc:
-            batch.errors.append(FileError(path.as_posix(), f"error[C203]: {target}: cannot write: {exc.strerror or exc}"))
-            return
+    try:
+        if in_place:
+            if result.changed:
+                write_in_place(path, result.output, allow_read_only=allow_read_only)
+        elif output_dir is not None:
+            target = output_dir / name
+            _refuse_overwriting_input(target, resolved_inputs)
+            write_atomically(target, result.output)
+    except CleanerError as exc:
+        batch.errors.append(FileError(path.as_posix(), exc.one_line()))
+        return
+    except OSError as exc:
+        batch.errors.append(FileError(path.as_posix(), f"error[C203]: {path if in_place else output_dir}: cannot write: {exc.strerror or exc}"))
+        return
+    from cleaner.checks import remaining_problems
+
     batch.documents += 1
-    batch.changed += document.changed
-    batch.problems += document.problems[fail_on]
+    batch.changed += result.changed
+    batch.problems += remaining_problems(result, fail_on)
     if report:
-        report.add(document.report_line, document.markdown_row)
+        report.add(document_line(result, name), markdown_row(result))
 
 
 def _config_view(config: Config) -> dict[str, object]:
@@ -221,14 +243,75 @@ def _read(path: Path, max_mb: float) -> bytes:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def _prepare_output_dir(output_dir: Path) -> None:
-    """Create the output folder, or fail with a clear error if it cannot be written."""
+def _prepare_folder(folder: Path, role: str) -> None:
+    """Create an output or report folder, or fail with a clear error if it cannot be written."""
     try:
-        output_dir.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{output_dir}: cannot create output folder: {exc.strerror or exc}") from None
-    if not os.access(output_dir, os.W_OK):
-        raise OutputError(f"{output_dir}: output folder is not writable")
+        raise OutputError(f"{folder}: cannot create {role} folder: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{folder}: {role} folder is not writable")
+
+
+def _in_place_log_dir() -> Path:
+    """A new folder for an in-place run's edit log, in the user's state folder.
+
+    In place there is no output folder, and the working tree (often a repository a
+    hook runs in) is no place for a log; the last :data:`IN_PLACE_LOGS_KEPT` are kept.
+    """
+    logs = Path(platformdirs.user_state_dir("cleaner", appauthor=False)) / "in-place"
+    for old in sorted(logs.glob("*"))[: -IN_PLACE_LOGS_KEPT + 1 or None]:
+        shutil.rmtree(old, ignore_errors=True)
+    return logs / f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}"
+
+
+def _refuse_mixing(paths: Sequence[Path], output_dir: Path) -> None:
+    """Refuse an output folder that is an input folder, or holds an input.
+
+    Outputs and reports written there would mix with the inputs: they could
+    overwrite the user's own files (a ``REPORT.md``), and the next run would read
+    them back as inputs. An output folder inside an input folder is fine: walks
+    skip it, so nothing in it is ever read as an input.
+    """
+    out = output_dir.resolve()
+    for path in paths:
+        holder = path.resolve() if path.is_dir() else path.resolve().parent if path.exists() else None
+        if holder is None or not (out == holder or out in holder.parents):
+            continue
+        relation = "is the input folder" if out == holder and path.is_dir() else "holds the input"
+        raise OutputError(
+            f"{output_dir}: the output folder {relation} {path}; outputs and reports would mix with the inputs",
+            hint="choose an output folder outside the inputs (one inside an input folder is skipped when reading), or pass --in-place",
+        )
+
+
+def _refuse_report_clash(names: dict[Path, str], output_dir: Path | None, report_dir: Path) -> None:
+    """Refuse a run whose report would replace an output, or a file the tool did not write.
+
+    An input named ``REPORT.md`` cleaned into the folder that gets the reports would
+    have its cleaned copy replaced by the report; a ``REPORT.md`` already in the report
+    folder that is not a cleaner report is somebody's own file.
+    """
+    if output_dir is not None and output_dir.resolve() == report_dir.resolve():
+        for path, name in names.items():
+            if name.casefold() in {r.casefold() for r in REPORT_FILES}:
+                raise OutputError(f"{path}: its output {output_dir / name} is where the report goes", hint="put the reports elsewhere with --report FOLDER")
+    for report_name in REPORT_FILES:
+        existing = report_dir / report_name
+        if existing.exists() and not _written_by_cleaner(existing):
+            raise OutputError(f"{existing}: exists and is not a cleaner report; not overwritten", hint="put the reports elsewhere with --report FOLDER")
+
+
+def _written_by_cleaner(path: Path) -> bool:
+    """Tell whether an existing report file was written by this tool (its start or end says so)."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096)
+            stream.seek(max(0, stream.seek(0, os.SEEK_END) - 4096))
+            tail = stream.read()
+    except OSError:
+        return False
+    return any(signature in head or signature in tail for signature in REPORT_SIGNATURES)
 
 
 def _claim_output_names(inputs: Sequence[Path], errors: list[FileError]) -> dict[Path, str]:
@@ -247,10 +330,73 @@ def _claim_output_names(inputs: Sequence[Path], errors: list[FileError]) -> dict
     return names
 
 
-def _refuse_overwriting_input(target: Path, resolved_inputs: frozenset[Path], in_place: bool) -> None:
-    """Refuse to write an output onto any input file (unless cleaning in place)."""
-    if in_place:
-        return
-    resolved = target.resolve()
-    if resolved in resolved_inputs:
+def _refuse_overwriting_input(target: Path, resolved_inputs: frozenset[Path]) -> None:
+    """Refuse to write an output onto any input file."""
+    if target.resolve() in resolved_inputs:
         raise OutputError(f"{target}: output would overwrite an input", hint="choose an output folder other than the input folder, or pass --in-place")
+
+
+@contextmanager
+def _interrupts_between_documents() -> Iterator[_Deferral]:
+    """Turn SIGTERM into the same interrupt as SIGINT, and never let either split a document.
+
+    Inside the yielded context manager (a document being written and entered in the
+    report) a signal is held and raised as :class:`KeyboardInterrupt` when the
+    document is done, so every output written is also in the report. Handlers are
+    installed only in the main thread (the only one Python delivers signals to) and
+    restored afterwards.
+    """
+    deferral = _Deferral()
+    if threading.current_thread() is not threading.main_thread():
+        yield deferral
+        return
+    previous = {number: signal.signal(number, deferral.handle) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield deferral
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class _Deferral:
+    """Holds a signal that arrives while a document is being written."""
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.pending: int | None = None
+
+    def handle(self, number: int, frame: FrameType | None) -> None:
+        if self.busy:
+            self.pending = number
+            return
+        raise _Signalled(number)
+
+    def __enter__(self) -> None:
+        self.busy = True
+
+    def __exit__(self, *exc: object) -> None:
+        self.busy = False
+        if self.pending is not None:
+            number, self.pending = self.pending, None
+            raise _Signalled(number)
+
+
+class _Signalled(KeyboardInterrupt):
+    """SIGINT or SIGTERM, with its number (the exit status is 128 + number)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(signal.Signals(number).name)
+        self.number = number
+
+
+def _signal_number(interrupt: KeyboardInterrupt) -> int:
+    return interrupt.number if isinstance(interrupt, _Signalled) else signal.SIGINT
+
+
+def _interrupted_message(batch: BatchResult, total: int, write: bool, output_dir: Path | None, in_place: bool) -> str:
+    """Say truthfully what an interrupted batch left behind."""
+    if not write or (output_dir is None and not in_place):
+        return f"interrupted after {batch.documents} of {total} document(s); nothing was written"
+    done = f"{batch.documents} of {total} document(s) done, {batch.changed} rewritten in place" if in_place else f"{batch.documents} of {total} document(s) written to {output_dir}"
+    report = f"; {batch.report_dir / 'report.json'} lists them and is marked incomplete" if batch.report_dir else ""
+    return f"interrupted: {done}{report}"

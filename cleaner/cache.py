@@ -1,29 +1,61 @@
 """A cache of cleaning results, so a re-run over an unchanged corpus only re-reads.
 
 The key covers everything the result depends on: the input's bytes and name, the
-rule packs (their digest), the configuration, the grammar engine that would run, and
-the tool's version. Entries are written atomically (temporary file, then rename), so
-two runs may share a cache folder; an entry that cannot be read is a miss.
+rule packs (their digest), the configuration, the grammar engine that ran, and the
+tool's version and code.
+
+An entry is plain data, never code: one line with the SHA-256 of the key and the
+body, then the body, JSON compressed with the standard library's LZMA (spin repair
+logs are repetitive and longer than zlib's 32 KB window, so LZMA keeps them within
+twice the input where zlib does not). Anyone who can write the cache folder can plant a
+file there (a pull request can commit one), so nothing read from it is executed,
+and an entry whose digest does not match its key and content, or that does not
+have the expected shape, is a miss (the batch says so once). Entries are compact:
+the input text is decoded again from the bytes the key was made of, the output and
+every pass's text are rebuilt by replaying the edit log, and hashes are recomputed;
+only the log, the findings and the measurements are stored.
+
+The default folder is the user's cache folder (as black and ruff do), outside any
+working tree; a folder created here carries a ``.gitignore`` of ``*`` and a
+``CACHEDIR.TAG``, so it is neither committed nor backed up, and ``cleaner cache
+clean`` only ever removes a folder that has the tag. Entries are written
+atomically, so two runs may share a folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import lzma
 import os
-import pickle
+import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
+
+import platformdirs
 
 from cleaner import __version__
 from cleaner.api import CleanResult, registry_for
 from cleaner.config import Config
-from cleaner.edits import splice
-from cleaner.model import Severity
+from cleaner.edits import sha256_text, splice
+from cleaner.errors import CleanerError, OutputError
+from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
-DEFAULT_FOLDER = Path(".cleaner_cache")
+SCHEMA = "cleaner.cache/2"
+#: Where results go unless ``--cache-dir`` or ``CLEANER_CACHE_DIR`` says otherwise.
+CACHE_DIR_ENV = "CLEANER_CACHE_DIR"
+#: The standard tag (https://bford.info/cachedir/) that marks a folder as a cache.
+_TAG_NAME = "CACHEDIR.TAG"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache of cleaner results; 'cleaner cache clean' removes it.\n"
+
+
+def default_folder() -> Path:
+    """The cache folder: ``CLEANER_CACHE_DIR``, else the user's cache folder (``~/.cache/cleaner``)."""
+    return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir("cleaner", appauthor=False))
 
 
 @lru_cache(maxsize=1)
@@ -36,108 +68,202 @@ def _code_digest() -> str:
 
 
 @lru_cache(maxsize=16)
-def _engine_fingerprint(config: Config) -> str:
-    """Describe which grammar engine ``config`` would run, without starting one."""
+def _engine_fingerprint(config: Config, engine: str | None) -> str:
+    """Describe the grammar engine: ``engine`` when known to have run, else the one ``config`` plans."""
     from cleaner.services import planned_engine
 
-    engine, url, version = planned_engine(config.grammar, config.languagetool_url)
+    planned, url, version = planned_engine(config.grammar, config.languagetool_url)
+    if engine is not None and engine != planned:
+        planned, url, version = engine, "", ""  # it fell back: the result is that engine's
     try:
         harper = metadata.version("harper-py")
     except metadata.PackageNotFoundError:
         harper = "?"
-    return f"{engine}|{url}|{version}|harper-{harper}"
-
-
-@dataclass(frozen=True, slots=True)
-class BatchDocument:
-    """A cleaned document as a batch writes it, with the full result packed inside
-    (for the cache; a batch without one leaves ``packed`` empty).
-
-    A re-run that only writes outputs and reports (``cleaner clean``) uses the ready
-    parts and never unpacks the result; ``check`` and ``report`` unpack it.
-    """
-
-    name: str
-    output: str
-    changed: bool
-    #: Problems left after cleaning, by the severity ``fail_on`` would be (info, warning, error).
-    problems: tuple[int, int, int]
-    report_line: str
-    markdown_row: str
-    packed: bytes
-
-    @classmethod
-    def of(cls, result: CleanResult, name: str, report_line: str = "", markdown_row: str = "", *, pack: bool = True) -> BatchDocument:
-        """Describe ``result`` with what the batch rendered of it; ``pack`` it for the cache."""
-        from cleaner.checks import remaining_problems
-
-        counts = tuple(remaining_problems(result, level) for level in Severity)
-        packed = pickle.dumps(_without_pass_texts(result), protocol=pickle.HIGHEST_PROTOCOL) if pack else b""
-        return cls(name, result.output, result.changed, counts, report_line, markdown_row, packed)  # type: ignore[arg-type]
-
-    def result(self) -> CleanResult:
-        """Unpack the full result (with each pass's input text rebuilt)."""
-        return _with_pass_texts(pickle.loads(self.packed))  # noqa: S301 - our own cache entry
+    return f"{planned}|{url}|{version}|harper-{harper}"
 
 
 class ResultCache:
     """Cleaning results stored by key in a folder."""
 
-    def __init__(self, folder: Path = DEFAULT_FOLDER) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else default_folder()
         self.hits = 0
         self.misses = 0
+        #: Entries found damaged or edited (each one a miss).
+        self.rejected = 0
 
-    def key(self, data: bytes, source: str, config: Config) -> str:
-        """Return the key of cleaning ``data`` (read from ``source``) with ``config``."""
+    def key(self, data: bytes, source: str, config: Config, *, engine: str | None = None) -> str:
+        """Return the key of cleaning ``data`` (read from ``source``) with ``config``.
+
+        ``engine`` is the grammar engine that actually ran, once known: a result of the
+        fallback engine is stored under that engine's key, never the planned one's.
+        """
         digest = hashlib.sha256()
-        for part in (__version__, _code_digest(), registry_for(config).digest, repr(config), _engine_fingerprint(config), source):
+        for part in (__version__, _code_digest(), registry_for(config).digest, repr(config), _engine_fingerprint(config, engine), source):
             digest.update(part.encode("utf-8") + b"\0")
         digest.update(data)
         return digest.hexdigest()
 
-    def get(self, key: str) -> BatchDocument | None:
-        """Return the stored document, or ``None`` (missing or unreadable)."""
-        path = self.folder / key[:2] / key
+    def get(self, key: str, data: bytes) -> CleanResult | None:
+        """Return the result stored under ``key`` (of cleaning ``data``), or ``None``.
+
+        Missing is a miss; damaged, edited or of another shape is a miss counted in
+        :attr:`rejected`.
+        """
+        path = self._path(key)
         try:
-            with path.open("rb") as stream:
-                result = pickle.load(stream)  # noqa: S301 - our own cache folder, written by this tool
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            raw = path.read_bytes()
+        except OSError:
             self.misses += 1
             return None
-        if not isinstance(result, BatchDocument):
+        result = _verified(raw, key, data)
+        if result is None:
+            self.rejected += 1
             self.misses += 1
             return None
         self.hits += 1
         return result
 
-    def put(self, key: str, document: BatchDocument) -> None:
-        """Store a document atomically; a cache that cannot be written is skipped silently."""
-        folder = self.folder / key[:2]
+    def put(self, key: str, result: CleanResult) -> None:
+        """Store a result atomically; a cache that cannot be written is skipped silently."""
+        plain = json.dumps({"schema": SCHEMA, "key": key, "result": _to_plain(result)}, ensure_ascii=False, separators=(",", ":"))
+        body = lzma.compress(plain.encode("utf-8"), format=lzma.FORMAT_XZ, preset=6)
+        path = self._path(key)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+            self._prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         except OSError:
             return
         try:
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(document, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, folder / key)
+                stream.write(_digest(key, body).encode("ascii") + b"\n" + body)
+            os.replace(temporary, path)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
 
+    def clean(self) -> int:
+        """Remove the cache folder; return the number of entries it held.
 
-def _without_pass_texts(result: CleanResult) -> CleanResult:
-    """Drop each pass's copy of its input text (the log rebuilds them): entries shrink a lot."""
-    passes = tuple(replace(p, input_text="") for p in result.log.passes)
-    return replace(result, log=replace(result.log, passes=passes))
+        Only a folder this tool created (it has ``CACHEDIR.TAG``) is removed, so a
+        mistyped ``--cache-dir`` never deletes someone's files.
+        """
+        if not self.folder.exists():
+            return 0
+        if not (self.folder / _TAG_NAME).is_file():
+            raise OutputError(f"{self.folder}: not a cleaner cache (no {_TAG_NAME}); not removed", hint="check --cache-dir")
+        entries = sum(1 for p in self.folder.glob("*/*") if not p.name.startswith("."))
+        try:
+            shutil.rmtree(self.folder)
+        except OSError as exc:
+            raise OutputError(f"{self.folder}: cannot remove the cache: {exc.strerror or exc}") from None
+        return entries
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def _prepare(self) -> None:
+        """Create the folder with the files that keep it out of git and backups."""
+        if (self.folder / _TAG_NAME).is_file():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / ".gitignore").write_text("# Created by cleaner: a cache, never committed.\n*\n", encoding="utf-8")
+        (self.folder / _TAG_NAME).write_text(_TAG, encoding="utf-8")
 
 
-def _with_pass_texts(result: CleanResult) -> CleanResult:
-    """Rebuild each pass's input text by replaying the log from the document's text."""
-    text = result.input_text
+def _digest(key: str, body: bytes) -> str:
+    return hashlib.sha256(key.encode("ascii") + b"\0" + body).hexdigest()
+
+
+def _verified(raw: bytes, key: str, data: bytes) -> CleanResult | None:
+    """Check an entry against its digest and key, and rebuild its result; ``None`` if anything is off."""
+    digest, _, body = raw.partition(b"\n")
+    try:
+        if digest.decode("ascii") != _digest(key, body):
+            return None
+        entry = json.loads(_decompressed(body, limit=64 * len(data) + 1_000_000))
+        if entry.get("schema") != SCHEMA or entry.get("key") != key:
+            return None
+        return _from_plain(entry["result"], data)
+    except (CleanerError, UnicodeError, ValueError, TypeError, KeyError, IndexError, AttributeError, lzma.LZMAError):
+        return None
+
+
+def _decompressed(body: bytes, limit: int) -> bytes:
+    """Decompress an entry, refusing one that would grow past ``limit`` bytes (a planted bomb)."""
+    decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+    plain = decompressor.decompress(body, max_length=limit)
+    if not decompressor.eof:
+        raise ValueError("entry too large or truncated")
+    return plain
+
+
+def _to_plain(result: CleanResult) -> dict[str, Any]:
+    """The result as JSON-ready data, without anything the log and the input rebuild."""
+    return {
+        "source": result.source,
+        "markdown": result.markdown,
+        "ingest": dict(result.ingest),
+        "stages": {k: dict(v) for k, v in result.stages.items()},
+        "readability": {k: dict(v) for k, v in result.readability.items()},
+        "passes": [
+            [p.stage, [_fix_to_plain(f) for f in p.applied], [[s.reason.value, _fix_to_plain(s.fix)] for s in p.skipped], [_finding_to_plain(f) for f in p.findings]]
+            for p in result.log.passes
+        ],
+    }
+
+
+def _fix_to_plain(fix: Fix) -> list[Any]:
+    return [fix.rule_id, fix.applicability.label, fix.message, dict(fix.evidence), [list(e) for e in fix.edits]]
+
+
+def _finding_to_plain(finding: Finding) -> list[Any]:
+    return [finding.rule_id, finding.start, finding.end, finding.message, finding.severity.label, list(finding.suggestions), dict(finding.evidence), finding.suppressed]
+
+
+def _from_plain(plain: Mapping[str, Any], data: bytes) -> CleanResult:
+    """Rebuild a result: decode the input again, replay each pass to get its text and hashes."""
+    from cleaner.stages.ingest import decode
+
+    source = str(plain["source"])
+    input_text = decode(data, source).text
+    text = input_text
     passes = []
-    for stage_pass in result.log.passes:
-        passes.append(replace(stage_pass, input_text=text))
-        text = splice(text, [e for f in stage_pass.applied for e in f.edits])
-    return replace(result, log=replace(result.log, passes=tuple(passes)))
+    for stage, applied, skipped, findings in plain["passes"]:
+        fixes = tuple(_fix_from_plain(f) for f in applied)
+        edits = [e for f in fixes for e in f.edits]
+        if any(text[e.start : e.end] != e.before for e in edits):
+            raise ValueError("an edit does not fit the text")
+        output = splice(text, edits)
+        passes.append(
+            StagePass(
+                stage=str(stage),
+                input_sha256=sha256_text(text),
+                output_sha256=sha256_text(output),
+                applied=fixes,
+                skipped=tuple(SkippedFix(_fix_from_plain(f), SkipReason(reason)) for reason, f in skipped),
+                findings=tuple(_finding_from_plain(f) for f in findings),
+                input_text=text,
+            )
+        )
+        text = output
+    return CleanResult(
+        source=source,
+        input_text=input_text,
+        output=text,
+        log=EditLog(source, sha256_text(input_text), tuple(passes)),
+        markdown=bool(plain["markdown"]),
+        ingest=dict(plain["ingest"]),
+        stages={str(k): dict(v) for k, v in plain["stages"].items()},
+        readability={str(k): dict(v) for k, v in plain["readability"].items()},
+    )
+
+
+def _fix_from_plain(plain: list[Any]) -> Fix:
+    rule_id, applicability, message, evidence, edits = plain
+    return Fix(str(rule_id), tuple(Edit(int(s), int(e), str(b), str(a)) for s, e, b, a in edits), Applicability.parse(applicability), str(message), dict(evidence))
+
+
+def _finding_from_plain(plain: list[Any]) -> Finding:
+    rule_id, start, end, message, severity, suggestions, evidence, suppressed = plain
+    return Finding(str(rule_id), int(start), int(end), str(message), Severity[str(severity).upper()], tuple(map(str, suggestions)), dict(evidence), bool(suppressed))

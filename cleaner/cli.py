@@ -24,8 +24,8 @@ from cleaner.config import Config, load_config, resolve
 from cleaner.document import line_index
 from cleaner.emit import diff as diff_views
 from cleaner.emit.formats import FORMATS
-from cleaner.emit.report import FileError
-from cleaner.errors import CleanerError
+from cleaner.emit.report import FileError, visible
+from cleaner.errors import CleanerError, Interrupted
 from cleaner.model import Severity
 from cleaner.rulepacks import matches_prefix
 from cleaner.stages import readability
@@ -49,6 +49,9 @@ def _reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except Interrupted as exc:  # before CleanerError: it says what was written, and exits 128 + signal
+            click.echo(exc.one_line(), err=True)
+            sys.exit(exc.exit_status)
         except CleanerError as exc:
             click.echo(exc.one_line(), err=True)
             sys.exit(ExitStatus.ERROR)
@@ -79,6 +82,8 @@ def _config_options(command: F) -> F:
         click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe."),
         click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra rule-pack folder (repeatable)."),
         click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), help="Lowest severity that makes the exit status 1."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob in folders walked, instead of the configuration's (repeatable; quote it)."),
+        click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob too (repeatable; quote it)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -98,14 +103,15 @@ def _batch_options(command: F) -> F:
         click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Where documents are cleaned."),
         click.option("--scheduler", metavar="ADDRESS", default="", help="Dask scheduler address for --executor dask (e.g. tcp://10.0.0.5:8786)."),
         click.option("--no-cache", is_flag=True, help="Clean every document again instead of reusing cached results."),
-        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".cleaner_cache"), show_default=True, help="Folder of cached results."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of cached results (default: the user's cache folder, or CLEANER_CACHE_DIR)."),
+        click.option("--follow-links", is_flag=True, help="Also read symbolic links that lead outside the inputs given."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: dict[str, Any], *, write: bool, in_place: bool = False, keep: bool = True) -> BatchResult:
+def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: dict[str, Any], *, write: bool, in_place: bool = False, keep: bool = True, **writing: Any) -> BatchResult:
     """Run a batch as ``run`` (the batch options) says, with a progress bar on a terminal."""
     from cleaner.cache import ResultCache
     from cleaner.executors import make_executor
@@ -113,30 +119,34 @@ def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: d
     targets = [Path(p) for p in paths]
     executor = make_executor(run["executor"], run["jobs"], run["scheduler"])
     cache = None if run["no_cache"] else ResultCache(run["cache_dir"])
-    options: dict[str, Any] = {"write": write, "in_place": in_place, "executor": executor, "cache": cache, "keep_results": keep}
+    options: dict[str, Any] = {"write": write, "in_place": in_place, "executor": executor, "cache": cache, "keep_results": keep, "follow_links": run["follow_links"], **writing}
     try:
         if not (sys.stderr.isatty() and (len(targets) > 3 or any(t.is_dir() for t in targets))):
-            return clean_files(targets, output, config, **options)
-        with click.progressbar(length=0, label="cleaning", file=sys.stderr, show_pos=True) as bar:
+            batch = clean_files(targets, output, config, **options)
+        else:
+            with click.progressbar(length=0, label="cleaning", file=sys.stderr, show_pos=True) as bar:
 
-            def advance(path: Path) -> None:
-                bar.label = path.name
-                bar.update(1)
+                def advance(path: Path) -> None:
+                    bar.label = path.name
+                    bar.update(1)
 
-            return clean_files(targets, output, config, progress=advance, **options)
+                batch = clean_files(targets, output, config, progress=advance, **options)
     finally:
         executor.close()
+    for notice in batch.notices:
+        click.echo(visible(notice), err=True)
+    return batch
 
 
 def _pop_batch_options(flags: dict[str, Any]) -> dict[str, Any]:
     """Take the batch options out of a command's flags."""
-    return {k: flags.pop(k) for k in ("jobs", "executor", "scheduler", "no_cache", "cache_dir")}
+    return {k: flags.pop(k) for k in ("jobs", "executor", "scheduler", "no_cache", "cache_dir", "follow_links")}
 
 
 def _report_errors(errors: Sequence[FileError]) -> None:
     """Print each file error on its own line."""
     for error in errors:
-        click.echo(error.message, err=True)
+        click.echo(visible(error.message), err=True)
 
 
 def _status(batch: BatchResult, problems: int) -> ExitStatus:
@@ -156,10 +166,12 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for cleaned copies and reports.")
 @click.option("--in-place", is_flag=True, help="Overwrite the inputs with their cleaned text.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for report.json and REPORT.md (default: the output folder; in place: a new folder in the user's state folder).")
+@click.option("--allow-read-only", is_flag=True, help="With --in-place: also rewrite read-only files.")
 @_config_options
 @_batch_options
 @_reports_errors
-def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, **flags: Any) -> None:
+def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, report_dir: Path | None, allow_read_only: bool, **flags: Any) -> None:
     """Clean files and folders (their *.txt and *.md) into OUTPUT, or '-' from stdin to stdout."""
     run = _pop_batch_options(flags)
     config = _config(**flags)
@@ -172,7 +184,7 @@ def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, **fla
         sys.exit(ExitStatus.FINDINGS if remaining_problems(result, fail_on) else ExitStatus.OK)
     if not in_place and output_dir is None:
         raise click.UsageError("give an output folder with -o DIR, or --in-place")
-    batch = _run_batch(paths, config, output_dir, run, write=True, in_place=in_place, keep=False)
+    batch = _run_batch(paths, config, output_dir, run, write=True, in_place=in_place, keep=False, report_dir=report_dir, allow_read_only=allow_read_only)
     _report_errors(batch.errors)
     cached = f", {batch.cache_hits} from cache" if batch.cache_hits else ""
     click.echo(f"cleaned {batch.documents} file(s){cached}, {batch.changed} changed, {batch.problems} problem(s) left, {len(batch.errors)} error(s)", err=True)
@@ -192,8 +204,8 @@ def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None,
     run = _pop_batch_options(flags)
     config = _config(**flags)
     if html_path is not None:
-        from cleaner.batch import write_atomically
         from cleaner.emit.html import report_html
+        from cleaner.fileio import write_atomically
 
         if len(paths) != 1 or Path(paths[0]).is_dir():
             raise click.UsageError("--html takes exactly one document")
@@ -218,8 +230,8 @@ def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None,
 @_reports_errors
 def report(paths: tuple[str, ...], output_path: Path, **flags: Any) -> None:
     """Write one self-contained HTML page reviewing what cleaning does to each document."""
-    from cleaner.batch import write_atomically
     from cleaner.emit.html import report_html
+    from cleaner.fileio import write_atomically
 
     run = _pop_batch_options(flags)
     config = _config(**flags)
@@ -273,10 +285,11 @@ def explain(path: str, rule_prefix: str | None, **flags: Any) -> None:
 @_reports_errors
 def score(paths: tuple[str, ...], output_format: str) -> None:
     """Readability metrics (textstat) of each file."""
-    from cleaner.batch import collect_inputs
+    from cleaner.discovery import collect_inputs
     from cleaner.stages.ingest import decode
 
-    inputs, errors = collect_inputs([Path(p) for p in paths])
+    found = collect_inputs([Path(p) for p in paths])
+    inputs, errors = found.files, found.errors
     rows: list[dict[str, object]] = []
     for path in inputs:
         try:
@@ -424,11 +437,27 @@ def evaluate_command(spun: str, gold: str, clean_paths: tuple[str, ...]) -> None
     for outside in result.outside:
         click.echo(f"  outside: {outside}")
     spin_edits_on_clean = 0
-    from cleaner.batch import collect_inputs
+    from cleaner.discovery import collect_inputs
 
-    for path in collect_inputs([Path(p) for p in clean_paths])[0]:
+    for path in collect_inputs([Path(p) for p in clean_paths]).files:
         clean_result = _clean_one(path.as_posix(), config)
         count = sum(1 for p, _ in clean_result.log.applied if p.stage == "spin")
         spin_edits_on_clean += count
         click.echo(f"{path}: {count} spin edit(s)")
     sys.exit(ExitStatus.FINDINGS if result.outside or spin_edits_on_clean else ExitStatus.OK)
+
+
+@main.group()
+def cache() -> None:
+    """Manage the result cache."""
+
+
+@cache.command("clean")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="The cache folder (default: the user's cache folder, or CLEANER_CACHE_DIR).")
+@_reports_errors
+def cache_clean(cache_dir: Path | None) -> None:
+    """Remove the cache folder and every result in it."""
+    from cleaner.cache import ResultCache
+
+    results = ResultCache(cache_dir)
+    click.echo(f"removed {results.folder} ({results.clean()} result(s))", err=True)

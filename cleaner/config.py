@@ -31,9 +31,12 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
     Larger inputs are refused with a one-line error (the batch goes on): a "document"
     of 50 MB is usually a dump that should be split, and the grammar engines' cost
     grows faster than linearly with it.
-``include`` (``["*.txt", "*.md", "*.markdown"]``) / ``exclude`` (``[]``)
-    Glob patterns (matched against the path as found, e.g. ``drafts/a.txt``, and
-    against the file name) choosing which files a folder contributes.
+``include`` (``["*.txt", "*.md", "*.markdown"]``) / ``exclude`` (``[]``) / ``extend_exclude`` (``[]``)
+    Glob patterns (matched against the path as found, e.g. ``docs/drafts/a.txt``, the
+    path inside the folder given, and the file name) choosing which files and folders
+    a folder contributes; ``extend_exclude`` adds to ``exclude`` instead of replacing
+    it (``--extend-exclude``). ``.gitignore``/``.cleanerignore`` files and hidden
+    folders are skipped too (see :mod:`cleaner.discovery`).
 ``severity`` (``{}``)
     A table of rule id prefix -> ``info``/``warning``/``error``, overriding the
     severity of what ``check`` reports (the longest prefix wins).
@@ -87,6 +90,7 @@ class Config:
     max_document_mb: float = 20.0
     include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown")
     exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     per_path: tuple[PathRules, ...] = ()
 
@@ -120,7 +124,7 @@ class Config:
 
     def wants(self, path: str) -> bool:
         """Tell whether a file found in a folder is included and not excluded."""
-        return any(path_matches(path, g) for g in self.include) and not any(path_matches(path, g) for g in self.exclude)
+        return any(path_matches(path, g) for g in self.include) and not any(path_matches(path, g) for g in (*self.exclude, *self.extend_exclude))
 
     def severity_of(self, rule_id: str, default: str) -> str:
         """Return the configured severity of ``rule_id`` (longest matching prefix), else ``default``."""

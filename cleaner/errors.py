@@ -77,3 +77,14 @@ class EngineUnavailable(CleanerError):
     """A grammar engine cannot be started without downloading or reaching a server."""
 
     code = "C240"
+
+
+class Interrupted(CleanerError):
+    """SIGINT or SIGTERM stopped a run; the message says what was already written."""
+
+    code = "C290"
+
+    def __init__(self, message: str, *, exit_status: int) -> None:
+        super().__init__(message)
+        #: 128 + the signal's number, as a shell reports a process the signal ended.
+        self.exit_status = exit_status

@@ -44,6 +44,21 @@ def planned_engine(choice: str, languagetool_url: str) -> tuple[str, str, str]:
     return ("languagetool" if wants_languagetool else "harper"), url, version
 
 
+@lru_cache(maxsize=16)
+def fallback_notice(config: Config, engine_that_ran: object) -> str:
+    """Say in one line that the engine ``config`` plans is not the one that ran ('' when it is).
+
+    ``auto`` with a LanguageTool server that does not answer falls back to Harper
+    (``languagetool`` named outright is an error instead): the user must know, as
+    the findings are Harper's, and the cache files them under Harper.
+    """
+    planned, url, _ = planned_engine(config.grammar, config.languagetool_url)
+    if not isinstance(engine_that_ran, str) or engine_that_ran == planned:
+        return ""
+    where = f" at {url}" if url else ""
+    return f"notice: grammar: {planned}{where} could not be reached; {engine_that_ran} ran instead (its results are cached as {engine_that_ran}'s)"
+
+
 @lru_cache(maxsize=4)
 def start_engine(choice: str, languagetool_url: str) -> GrammarEngine | None:
     """Start the grammar engine a configuration asks for (``None`` when grammar is off)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 from pathlib import Path
 
@@ -89,7 +90,10 @@ def test_interrupting_a_run_leaves_no_half_written_output(tmp_path: Path) -> Non
     assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
     written = sorted(out.glob("doc*.txt"))
-    assert written and not (out / "report.json").exists()
+    assert written
+    report = json.loads((out / "report.json").read_text())  # lists what was written, and says it is incomplete
+    assert report["incomplete"] and [d["output"] for d in report["documents"]] == [p.name for p in written]
+    assert f"{len(written)} of 60 document(s) written" in err
     complete = tmp_path / "complete"
     subprocess.run([*command[:5], "-o", str(complete), *command[7:]], check=True, capture_output=True)
     assert all((complete / p.name).read_bytes() == p.read_bytes() for p in written)

@@ -16,7 +16,7 @@ from xml.sax.saxutils import quoteattr
 
 from cleaner import __version__
 from cleaner.checks import Problem
-from cleaner.emit.report import FileError
+from cleaner.emit.report import FileError, visible
 from cleaner.model import Severity
 
 FORMATS = ("text", "json", "github", "sarif", "checkstyle", "rdjson")
@@ -43,7 +43,7 @@ def _text(problems: Sequence[Problem], errors: Sequence[FileError], rules: Mappi
     for p in problems:
         suggestion = f" (suggest: {p.suggestion})" if p.suggestion else ""
         marker = " [suppressed]" if p.suppressed else ""
-        lines.append(f"{p.path}:{p.line}:{p.column}: {p.severity.label} {p.rule}: {p.message}{suggestion}{marker}")
+        lines.append(f"{visible(p.path)}:{p.line}:{p.column}: {p.severity.label} {p.rule}: {p.message}{suggestion}{marker}")
     return "".join(line + "\n" for line in lines)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,9 +18,14 @@ from pathlib import Path
 from cleaner import __version__
 from cleaner.api import CleanResult
 from cleaner.document import LineIndex, line_index
+from cleaner.fileio import write_atomically
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
 SCHEMA = "cleaner.report/1"
+#: The files a report folder gets.
+REPORT_FILES = ("report.json", "REPORT.md")
+#: What each report file holds near its start or end, to tell it from a user's own file.
+REPORT_SIGNATURES = (f'"schema": "{SCHEMA}"'.encode(), b"# Cleaning report\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +138,11 @@ class ReportWriter:
     def __init__(self, folder: Path, config: Mapping[str, object]) -> None:
         self.folder = folder
         self._rows: list[str] = []
-        handle, self._temporary = tempfile.mkstemp(dir=folder, prefix=".report.json.", suffix=".tmp")
+        _remove_stale_temporaries(folder)
+        # Until finish() renames the real report in, the folder says the run is under
+        # way: a killed run never leaves an older report next to newer outputs.
+        self._placeholder(config)
+        handle, self._temporary = tempfile.mkstemp(dir=folder, prefix=f".report.json.{os.getpid()}.", suffix=".tmp")
         self._stream = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
         config_json = _indented(json.dumps(dict(config), ensure_ascii=False, indent=2, sort_keys=True), 2)
         self._stream.write(f'{{\n  "config": {config_json},\n  "documents": [')
@@ -144,23 +154,53 @@ class ReportWriter:
         self._first = False
         self._rows.append(row)
 
-    def finish(self, errors: Sequence[FileError]) -> None:
-        """Close the JSON with the errors and the header fields; write ``REPORT.md``."""
+    def finish(self, errors: Sequence[FileError], *, incomplete: str = "") -> None:
+        """Close the JSON with the errors and the header fields; write ``REPORT.md``.
+
+        ``incomplete`` says why the run stopped early (the report then lists only the
+        documents written, and says so in both files).
+        """
         error_list = [{"input": e.source, "message": e.message} for e in errors]
-        tail = {"errors": error_list, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
-        body = json.dumps(tail, ensure_ascii=False, indent=2, sort_keys=True)[2:-2]  # the three fields, without braces
+        tail: dict[str, object] = {"errors": error_list, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
+        if incomplete:
+            tail["incomplete"] = incomplete
+        body = json.dumps(tail, ensure_ascii=False, indent=2, sort_keys=True)[2:-2]  # the fields, without braces
         self._stream.write(("]" if self._first else "\n  ]") + ",\n" + body + "\n}\n")
         self._stream.close()
         os.chmod(self._temporary, 0o644)
         os.replace(self._temporary, self.folder / "report.json")
-        from cleaner.batch import write_atomically
-
-        write_atomically(self.folder / "REPORT.md", markdown_page(self._rows, errors))
+        write_atomically(self.folder / "REPORT.md", markdown_page(self._rows, errors, incomplete=incomplete))
 
     def abandon(self) -> None:
-        """Drop the unfinished report (an interrupted or failed batch)."""
+        """Drop the unfinished report (a failed batch); the placeholder stays and says so."""
         self._stream.close()
         Path(self._temporary).unlink(missing_ok=True)
+
+    def _placeholder(self, config: Mapping[str, object]) -> None:
+        """Write a report of no documents that says the run has not finished."""
+        reason = "the run writing this report has not finished (or was killed)"
+        placeholder = {"config": dict(config), "documents": [], "errors": [], "incomplete": reason, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
+        write_atomically(self.folder / "report.json", json.dumps(placeholder, ensure_ascii=False, indent=2, sort_keys=True) + "\n", mode=0o644)
+        write_atomically(self.folder / "REPORT.md", markdown_page([], [], incomplete=reason))
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Remove the report temporaries of runs that were killed (their process is gone)."""
+    for temporary in folder.glob(".report.json.*.*.tmp"):
+        pid = temporary.name.split(".")[3]
+        if pid.isdigit() and not _alive(int(pid)):
+            temporary.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    """Tell whether process ``pid`` exists (signal 0 only checks)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _indented(text: str, spaces: int) -> str:
@@ -223,16 +263,45 @@ def markdown_row(result: CleanResult) -> str:
     before = result.readability["before"]["flesch_reading_ease"]
     after = result.readability["after"]["flesch_reading_ease"]
     return (
-        f"| `{result.source}` | {result.ingest.get('encoding', 'utf-8')} | {edits} | {summary['skipped']} "
+        f"| {markdown_code(result.source)} | {result.ingest.get('encoding', 'utf-8')} | {edits} | {summary['skipped']} "
         f"| {spin.get('score', '-')} | {'yes' if spin.get('spun') else 'no'} "
         f"| {findings['error']} / {findings['warning']} / {findings['info']} | {grammar_counts(result)} | {before} → {after} |"
     )
 
 
-def markdown_page(rows: Sequence[str], errors: Sequence[FileError]) -> str:
+def markdown_page(rows: Sequence[str], errors: Sequence[FileError], *, incomplete: str = "") -> str:
     """Render ``REPORT.md``: one table row per document, then errors."""
     lines = [*_MARKDOWN_HEADER, *rows]
+    if incomplete:
+        lines[1:1] = ["", f"**Incomplete:** {incomplete}; only the documents below were written."]
     if errors:
         lines += ["", "## Errors", ""]
-        lines += [f"- `{e.source}`: {e.message}" for e in errors]
+        lines += [f"- {markdown_code(e.source)}: {visible(e.message)}" for e in errors]
     return "\n".join(lines) + "\n"
+
+
+def markdown_code(text: str) -> str:
+    """Render a file name as inline code that stays in its table cell, whatever it holds.
+
+    Control characters are shown escaped (:func:`visible`), ``|`` is escaped so it does
+    not end the cell, and the code span's fence is longer than any run of backticks in
+    the name.
+
+    >>> print(markdown_code("a|b\\nc`.txt"))
+    ``a\\|b\\nc`.txt``
+    """
+    shown = visible(text).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+    padding = " " if shown.startswith("`") or shown.endswith("`") else ""
+    return f"{fence}{padding}{shown}{padding}{fence}"
+
+
+def visible(text: str) -> str:
+    """Show control characters and line separators of a name as escapes, so it stays on one line.
+
+    >>> print(visible("two\\nlines\\tand a bell\\a.txt"))
+    two\\nlines\\tand a bell\\x07.txt
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)

@@ -1,0 +1,92 @@
+"""Writing files without losing anything: every writer (outputs, reports, HTML) comes here.
+
+Writes go to a temporary file in the target's folder, then one rename: a reader (or an
+interrupted run) sees the old file or the new one, never half of either. Temporaries
+are named ``.<name>.<random>.tmp`` and removed on any failure, including an interrupt.
+It sits below ``batch`` and ``emit`` so both can use it without importing each other.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from cleaner.errors import OutputError
+
+
+def write_atomically(path: Path, text: str, *, mode: int | None = None) -> None:
+    """Write ``text`` as UTF-8 to ``path`` through a temporary file and a rename.
+
+    ``mode`` is the new file's permission bits; by default the usual ones for a new
+    file (``0666`` less the umask), as if the file had been created with ``open``.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_in_place(path: Path, text: str, *, allow_read_only: bool = False) -> Path:
+    """Replace the content of the existing file ``path`` with ``text``; return the file written.
+
+    What the file was stays what it is:
+
+    * a symbolic link stays a link: its target is rewritten (the link is never
+      replaced by a copy);
+    * permission bits are kept (a 0600 file stays 0600) and so are owner and group,
+      where this process may set them;
+    * a read-only file is refused unless ``allow_read_only``: read-only usually means
+      "do not touch" (vendored or generated text);
+    * a file with several hard links is refused. Writing through the shared inode
+      would silently change every other name of the file, which may lie outside the
+      inputs given, and is not atomic; replacing it would split the link, so those
+      names would keep the old text without anyone being told. Neither is what a
+      user who named one path expects, so the user decides (break the link, or clean
+      into an output folder).
+    """
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        info = target.stat()
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"{path}: not a regular file; only regular files are rewritten in place")
+    if info.st_nlink > 1:
+        raise OutputError(
+            f"{path}: has {info.st_nlink} hard links; rewriting it in place would change or split the others",
+            hint="clean it into an output folder with -o, or copy it to break the link first",
+        )
+    if not info.st_mode & stat.S_IWUSR and not allow_read_only:
+        raise OutputError(f"{path}: is read-only; not rewritten", hint="pass --allow-read-only to rewrite read-only files too")
+    write_atomically(target, text, mode=stat.S_IMODE(info.st_mode))
+    _keep_owner(target, info)
+    return target
+
+
+def _keep_owner(path: Path, info: os.stat_result) -> None:
+    """Give ``path`` back the owner and group of the file it replaced, when allowed.
+
+    Only a privileged process can give a file away; an ordinary user's rewrite is
+    owned by that user anyway, and a group it is not a member of cannot be kept.
+    """
+    current = path.stat()
+    if (current.st_uid, current.st_gid) == (info.st_uid, info.st_gid):
+        return
+    try:
+        os.chown(path, info.st_uid, info.st_gid)
+    except PermissionError:
+        pass  # not ours to give away: the file now belongs to the user who rewrote it
+
+
+def _umask() -> int:
+    """Return the process umask (reading it means setting it, so set it straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

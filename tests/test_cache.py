@@ -1,0 +1,157 @@
+"""The result cache holds plain data only: nothing in it runs, a tampered entry is a miss,
+entries are small, and it lives outside the working tree."""
+
+from __future__ import annotations
+
+import json
+import lzma
+import pickle
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleaner.api import clean_bytes
+from cleaner.cache import ResultCache
+from cleaner.checks import problems_of
+from cleaner.cli import main
+from cleaner.config import Config, resolve
+from cleaner.emit.report import document_line, markdown_row
+from tests.conftest import SEEDS, SPUN_SEED
+
+OFF = ["--grammar", "off", "--jobs", "1"]
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+class _Planted:
+    """A pickle that creates ``marker`` when it is loaded: what an attacker would commit."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in a scratch folder with the user's cache folder pointed into it."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(folder))
+    return folder
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*/*") if not p.name.startswith("."))
+
+
+def test_a_planted_pickle_is_never_executed(cache_dir: Path, tmp_path: Path) -> None:
+    doc = Path("doc.txt")
+    doc.write_text("An  ordinary text.\n")
+    config = resolve({"grammar": "off"})[0].for_path("doc.txt")
+    key = ResultCache(cache_dir).key(doc.read_bytes(), "doc.txt", config)
+    marker = tmp_path / "executed"
+    for folder in (Path(".cleaner_cache"), cache_dir):  # the old default and the new one
+        entry = folder / key[:2] / key
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        entry.write_bytes(pickle.dumps(_Planted(marker)))
+    result = run("check", "doc.txt", *OFF)
+    assert not marker.exists(), "a pickle in the cache folder was executed"
+    assert result.exit_code == 0  # the planted entry is a miss: the document is checked for real
+    assert "did not match their digest" in result.stderr
+
+
+def test_an_edited_entry_is_a_miss_and_the_output_is_right(cache_dir: Path, tmp_path: Path) -> None:
+    Path("doc.txt").write_text("An  ordinary   text.\n")
+    assert run("clean", "doc.txt", "-o", "out", *OFF).exit_code == 0
+    [entry] = _entries(cache_dir)
+    digest, body = entry.read_bytes().split(b"\n", 1)
+    plain = json.loads(lzma.decompress(body))
+    for stage in plain["result"]["passes"]:
+        for fix in stage[1]:
+            fix[4] = [[start, end, before, after.replace(" ", " EVIL ")] for start, end, before, after in fix[4]]
+    entry.write_bytes(digest + b"\n" + lzma.compress(json.dumps(plain).encode()))
+    again = run("clean", "doc.txt", "-o", "out", *OFF)
+    assert again.exit_code == 0
+    assert Path("out/doc.txt").read_text() == "An ordinary text.\n"
+    assert again.stderr.count("did not match their digest") == 1
+    assert "from cache" not in again.stderr
+
+
+def test_a_good_entry_is_a_hit(cache_dir: Path) -> None:
+    Path("doc.txt").write_text("An  ordinary text.\n")
+    run("clean", "doc.txt", "-o", "out", *OFF)
+    again = run("clean", "doc.txt", "-o", "out2", *OFF)
+    assert "1 from cache" in again.stderr and "digest" not in again.stderr
+    assert Path("out2/doc.txt").read_text() == "An ordinary text.\n"
+    assert Path("out2/report.json").read_text() == Path("out/report.json").read_text()
+
+
+def test_the_cache_is_outside_the_working_tree_and_ignores_itself(cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLEANER_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    Path("doc.txt").write_text("An  ordinary text.\n")
+    run("clean", "doc.txt", "-o", "out", *OFF)
+    assert not Path(".cleaner_cache").exists()
+    folder = tmp_path / "xdg" / "cleaner"
+    assert _entries(folder) and (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+
+
+def test_entries_are_at_most_twice_the_input(cache_dir: Path) -> None:
+    for seed in SEEDS:
+        Path(seed.name).write_bytes(seed.read_bytes())
+    run("clean", *[s.name for s in SEEDS], "-o", "out", *OFF)
+    entries = _entries(cache_dir)
+    assert len(entries) == len(SEEDS)
+    biggest = max(e.stat().st_size / Path(json.loads(lzma.decompress(e.read_bytes().split(b"\n", 1)[1]))["result"]["source"]).stat().st_size for e in entries)
+    assert biggest <= 2.0, f"an entry is {biggest:.2f} times its input"
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[s.name for s in SEEDS])
+def test_a_cached_result_is_the_result(seed: Path, tmp_path: Path) -> None:
+    config = Config(grammar="off")
+    data = seed.read_bytes()
+    fresh = clean_bytes(data, seed.as_posix(), config)
+    cache = ResultCache(tmp_path)
+    key = cache.key(data, seed.as_posix(), config)
+    cache.put(key, fresh)
+    cached = cache.get(key, data)
+    assert cached is not None and cache.hits == 1
+    assert (cached.output, cached.input_text) == (fresh.output, fresh.input_text)
+    assert document_line(cached, "x") == document_line(fresh, "x")
+    assert markdown_row(cached) == markdown_row(fresh)
+    assert problems_of(cached, config) == problems_of(fresh, config)
+
+
+def test_an_entry_for_other_bytes_is_a_miss(tmp_path: Path) -> None:
+    config = Config(grammar="off")
+    cache = ResultCache(tmp_path)
+    key = cache.key(b"One  text.\n", "a.txt", config)
+    cache.put(key, clean_bytes(b"One  text.\n", "a.txt", config))
+    assert cache.get(key, b"Another text, same key.\n") is None and cache.rejected == 1
+
+
+def test_cache_clean_removes_the_cache_and_nothing_else(cache_dir: Path, tmp_path: Path) -> None:
+    Path("doc.txt").write_text("Text.\n")
+    run("clean", "doc.txt", "-o", "out", *OFF)
+    assert cache_dir.exists()
+    result = run("cache", "clean")
+    assert result.exit_code == 0 and "1 result(s)" in result.stderr and not cache_dir.exists()
+    mine = tmp_path / "not-a-cache"
+    (mine / "ab").mkdir(parents=True)
+    (mine / "ab" / "precious.txt").write_text("Mine.\n")
+    refused = run("cache", "clean", "--cache-dir", str(mine))
+    assert refused.exit_code == 2 and "not a cleaner cache" in refused.stderr
+    assert (mine / "ab" / "precious.txt").exists()
+
+
+def test_spun_seed_round_trips_through_the_cache_cli(cache_dir: Path) -> None:
+    Path("spun.txt").write_bytes(SPUN_SEED.read_bytes())
+    first = run("check", "spun.txt", "--format", "json", *OFF)
+    second = run("check", "spun.txt", "--format", "json", *OFF)
+    assert first.output == second.output and first.exit_code == second.exit_code == 1
