@@ -3,6 +3,7 @@ traceback, and the rest of the batch still runs. Nothing is lost or overwritten.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -140,3 +141,119 @@ def test_file_named_with_a_leading_dash_on_the_command_line(tmp_path: Path) -> N
 
 
 # Rule packs with a syntax error, an unknown field or a catastrophic regex: tests/test_rules.py.
+
+
+# Outputs never mix with inputs, and a report never replaces somebody's file (issue 12, item 4).
+
+
+def test_output_folder_equal_to_or_holding_an_input_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("docs").mkdir()
+    Path("docs/a.txt").write_text("Own  text.\n")
+    Path("docs/REPORT.md").write_text("# My own report\n")
+    for output in ("docs", "."):
+        result = run("clean", "docs", "-o", output, *OFF)
+        [error] = one_line_errors(result.stderr)
+        assert result.exit_code == 2 and "would mix with the inputs" in error
+    assert Path("docs/REPORT.md").read_text() == "# My own report\n" and not Path("report.json").exists()
+    assert Path("docs/a.txt").read_text() == "Own  text.\n"
+
+
+def test_an_input_named_like_a_report_is_refused_or_the_report_goes_elsewhere(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "REPORT.md").write_text("# Notes  of mine\n")
+    out = tmp_path / "out"
+    result = run("clean", str(tmp_path / "in"), "-o", str(out), *OFF)
+    assert result.exit_code == 2 and "--report" in one_line_errors(result.stderr)[0]
+    moved = run("clean", str(tmp_path / "in"), "-o", str(out), "--report", str(tmp_path / "reports"), *OFF)
+    assert moved.exit_code == 0 and (out / "REPORT.md").read_text() == "# Notes of mine\n"
+    assert json.loads((tmp_path / "reports" / "report.json").read_text())["documents"][0]["output"] == "REPORT.md"
+
+
+def test_a_report_file_that_is_not_ours_is_not_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Text.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.json").write_text('{"mine": true}\n')
+    result = run("clean", str(tmp_path / "a.txt"), "-o", str(out), *OFF)
+    assert result.exit_code == 2 and "not a cleaner report" in one_line_errors(result.stderr)[0]
+    assert (out / "report.json").read_text() == '{"mine": true}\n'
+    assert run("clean", str(tmp_path / "a.txt"), "-o", str(tmp_path / "fresh"), *OFF).exit_code == 0
+    assert run("clean", str(tmp_path / "a.txt"), "-o", str(tmp_path / "fresh"), *OFF).exit_code == 0  # our own report is replaced
+
+
+# Signals (item 11): SIGTERM is handled like SIGINT, and what was written is said.
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals are POSIX")
+def test_sigterm_leaves_a_true_report_and_no_temporaries(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import SPUN_SEED
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i in range(60):
+        (corpus / f"doc{i:03}.txt").write_bytes(SPUN_SEED.read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.json").write_text('{"schema": "cleaner.report/1", "documents": ["an old run"]}\n')  # from an earlier run
+    process = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(corpus), "-o", str(out), *OFF], stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(out.glob("doc*.txt"))) < 2:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    written = sorted(p.name for p in out.glob("doc*.txt"))
+    assert process.returncode == 128 + signal.SIGTERM and "Traceback" not in err
+    assert f"interrupted: {len(written)} of 60 document(s) written" in err and "incomplete" in err
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporaries left
+    report = json.loads((out / "report.json").read_text())
+    assert report["incomplete"] and [d["output"] for d in report["documents"]] == written
+    assert "Incomplete" in (out / "REPORT.md").read_text()
+
+
+# An unreachable LanguageTool server (item 12).
+
+
+def test_an_unreachable_languagetool_is_said_and_not_cached_as_languagetool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from cleaner.cache import ResultCache
+    from cleaner.config import resolve
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    Path("doc.txt").write_text("An ordinary  text.\n")
+    result = run("check", "doc.txt", "--grammar", "auto", "--languagetool-url", url, "--jobs", "1")
+    notices = [line for line in result.stderr.splitlines() if "could not be reached" in line]
+    assert len(notices) == 1 and url in notices[0] and "harper ran instead" in notices[0]
+    config = resolve({"grammar": "auto", "languagetool_url": url})[0].for_path("doc.txt")
+    cache = ResultCache()
+    data = Path("doc.txt").read_bytes()
+    assert cache.get(cache.key(data, "doc.txt", config), data) is None  # never served as LanguageTool's
+    assert cache.get(cache.key(data, "doc.txt", config, engine="harper"), data) is not None
+
+
+# File names that would break a line-based format (item 13).
+
+
+def test_file_names_with_newlines_and_bars_stay_on_their_line(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a|b\nc.txt").write_text("Bad  name.\n")
+    (folder / "plain.txt").write_text("Good  name.\n")
+    out = tmp_path / "out"
+    assert run("clean", str(folder), "-o", str(out), *OFF).exit_code == 0
+    rows = [line for line in (out / "REPORT.md").read_text().splitlines() if line.startswith("| `")]
+    assert len(rows) == 2 and all(row.count(" | ") == 8 for row in rows)
+    assert "a\\|b\\nc.txt" in rows[0]
+    checked = run("check", str(folder), "--fail-on", "info", *OFF)
+    lines = checked.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{folder}/a|b\\nc.txt:1:")
