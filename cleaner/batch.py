@@ -90,22 +90,23 @@ def clean_files(
     :attr:`BatchResult.notices`). ``follow_links`` reads links that lead outside the
     inputs; ``allow_read_only`` lets ``in_place`` rewrite read-only files.
     """
-    if write and output_dir is not None and not in_place:
-        _refuse_mixing(paths, output_dir)
-    found = collect_inputs(paths, config, exclude=output_dir if write and not in_place else None, follow_links=follow_links)
+    copies_to = output_dir if write and not in_place else None
+    if copies_to is not None:
+        _refuse_mixing(paths, copies_to)
+    found = collect_inputs(paths, config, exclude=copies_to, follow_links=follow_links)
     batch = BatchResult(errors=found.errors, notices=found.notices)
-    writes_copies = write and output_dir is not None and not in_place
-    names = _claim_output_names(found.files, batch.errors) if writes_copies else {p: p.name for p in found.files}
-    if write and (writes_copies or in_place):
-        batch.report_dir = report_dir or (output_dir if writes_copies else _in_place_log_dir())
-        _refuse_report_clash(names, output_dir if writes_copies else None, batch.report_dir)
-        if writes_copies:
-            _prepare_folder(output_dir, "output")  # type: ignore[arg-type]
-        _prepare_folder(batch.report_dir, "report")
+    names = _claim_output_names(found.files, batch.errors) if copies_to is not None else {p: p.name for p in found.files}
+    if copies_to is not None or (write and in_place):
+        reports = report_dir or copies_to or _in_place_log_dir()
+        _refuse_report_clash(names, copies_to, reports)
+        if copies_to is not None:
+            _prepare_folder(copies_to, "output")
+        _prepare_folder(reports, "report")
         if in_place and report_dir is None:
-            batch.notices.append(f"notice: edit log of this in-place run: {batch.report_dir / 'report.json'}")
+            batch.notices.append(f"notice: edit log of this in-place run: {reports / 'report.json'}")
+        batch.report_dir = reports
     todo = [p for p in found.files if p in names]
-    resolved_inputs = frozenset(p.resolve() for p in todo) if writes_copies else frozenset()
+    resolved_inputs = frozenset(p.resolve() for p in todo) if copies_to is not None else frozenset()
     report = ReportWriter(batch.report_dir, _config_view(config)) if batch.report_dir else None
     runner = executor or InProcess()
     fail_on = Severity[config.fail_on.upper()]
@@ -126,6 +127,7 @@ def clean_files(
                 if keep_results:
                     batch.results.append((outcome, names[path]))
         except KeyboardInterrupt as signalled:
+            between.hold()
             if report:
                 report.finish(batch.errors, incomplete=f"interrupted after {batch.documents} of {len(todo)} document(s)")
             raise Interrupted(_interrupted_message(batch, len(todo), write, output_dir, in_place), exit_status=128 + _signal_number(signalled)) from None
@@ -133,8 +135,9 @@ def clean_files(
             if report:
                 report.abandon()
             raise
-    if report:
-        report.finish(batch.errors)
+        between.hold()  # the run is done: a signal now must not lose the report
+        if report:
+            report.finish(batch.errors)
     if cache and cache.rejected:
         batch.notices.append(f"notice: {cache.rejected} cache entr{'y' if cache.rejected == 1 else 'ies'} in {cache.folder} did not match their digest (damaged or edited); ignored and cleaned again")
     batch.cache_hits = cache.hits if cache else 0
@@ -373,6 +376,11 @@ class _Deferral:
 
     def __enter__(self) -> None:
         self.busy = True
+
+    def hold(self) -> None:
+        """Hold every further signal until the handlers are restored (the run is finishing)."""
+        self.busy = True
+        self.pending = None
 
     def __exit__(self, *exc: object) -> None:
         self.busy = False
