@@ -14,23 +14,27 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
 ``unsafe_fixes`` (``false``)
     Also apply fixes marked ``unsafe``. Risky: they may change meaning.
 ``rules`` (``[]``)
-    Extra folders of rule packs, read after the shipped ones.
+    Extra folders of rule packs, read after the shipped ones. A configuration file may
+    name only relative folders that stay below it (no absolute path, no ``..``);
+    ``--rules DIR`` on the command line may name any folder.
 ``grammar`` (``"auto"``)
     ``auto``, ``languagetool``, ``harper`` or ``off``.
 ``languagetool_url`` (``""``)
-    A LanguageTool HTTP server to use; never a public one unless named here.
+    A LanguageTool HTTP server to use (an ``http://`` or ``https://`` URL); never a
+    public one unless named here.
 ``spin_threshold`` (``1.5``)
     Spin score (spin evidence per 100 words: a signature hit counts 1, a contextual
     hit 0.5) at or above which a document is judged spun and contextual spin rules
     may fire; a document also needs two signature hits, and 0 treats every document
     as spun. Measured: 0.0 on the four clean seeds, 1.9 to 3.9 on them spun with
-    seed 001's vocabulary (benchmarks/spin_heldout.py), 7.5 on seed 001.
+    seed 001's vocabulary (benchmarks/spin_heldout.py), 7.5 on seed 001. A finite
+    number from 0 to 100.
 ``fail_on`` (``"error"``)
     Lowest finding severity that makes ``check`` and ``clean`` exit 1.
 ``max_document_mb`` (``20.0``)
     Larger inputs are refused with a one-line error (the batch goes on): a "document"
     of 50 MB is usually a dump that should be split, and the grammar engines' cost
-    grows faster than linearly with it.
+    grows faster than linearly with it. A finite number above 0 and at most 1024.
 ``include`` (``["*.txt", "*.md", "*.markdown"]``) / ``exclude`` (``[]``) / ``extend_exclude`` (``[]``)
     Glob patterns (matched against the path as found, e.g. ``docs/drafts/a.txt``, the
     path inside the folder given, and the file name) choosing which files and folders
@@ -48,10 +52,12 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
 from __future__ import annotations
 
 import fnmatch
+import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 
 from cleaner.errors import ConfigError
 
@@ -62,6 +68,16 @@ _CHOICES: dict[str, frozenset[str]] = {
     "grammar": frozenset({"auto", "languagetool", "harper", "off"}),
     "fail_on": _LEVELS,
 }
+#: Number option -> (lowest, highest, whether the lowest is allowed). Spin scores are
+#: evidence per 100 words, so above 100 no document could reach the threshold.
+_RANGES: dict[str, tuple[float, float, bool]] = {
+    "spin_threshold": (0.0, 100.0, True),
+    "max_document_mb": (0.0, 1024.0, False),
+}
+_RULE_PREFIX = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$")
+_URL = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$")
+#: The origin of values given as flags (rules folders named there are the user's choice).
+COMMAND_LINE = "command line"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +113,7 @@ class Config:
     def with_overrides(self, **values: object) -> Config:
         """Return a copy with the given non-``None`` values (command-line flags) applied."""
         given = {k: v for k, v in values.items() if v is not None}
-        return validate(replace(self, **given), "command line")  # type: ignore[arg-type]
+        return validate(replace(self, **given), COMMAND_LINE)  # type: ignore[arg-type]
 
     def as_table(self) -> dict[str, object]:
         """Return the settings as the configuration file would write them (for ``cleaner config``)."""
@@ -142,15 +158,72 @@ def path_matches(path: str, glob: str) -> bool:
 
 
 def validate(config: Config, origin: str) -> Config:
-    """Check choice-valued options; raise :class:`ConfigError` naming the key."""
+    """Check every option's value and range; raise :class:`ConfigError` naming the key.
+
+    A configuration can come from a repository nobody has read (a pull request's
+    ``pyproject.toml``), so a value that would silently disable a limit (``nan``,
+    ``inf``), mean nothing (a negative threshold) or reach outside the project (a
+    rules folder like ``../../..``) is refused, not interpreted.
+    """
     for key, choices in _CHOICES.items():
         value = getattr(config, key)
         if value not in choices:
-            raise ConfigError(f"{origin}: {key} = {value!r} is not one of {sorted(choices)}")
+            raise ConfigError(f"{origin}: {_key(key)} = {value!r} is not one of {sorted(choices)}")
     unknown = [s for s in config.stages if s not in STAGES]
     if unknown:
         raise ConfigError(f"{origin}: stages: {unknown[0]!r} is not one of {list(STAGES)}")
+    for key, (low, high, low_inclusive) in _RANGES.items():
+        value = getattr(config, key)
+        if not (math.isfinite(value) and (value >= low if low_inclusive else value > low) and value <= high):
+            bound = f"{'at least' if low_inclusive else 'more than'} {low:g} and at most {high:g}"
+            raise ConfigError(f"{origin}: {_key(key)} = {value!r} must be a finite number {bound}")
+    for key in ("select", "ignore"):
+        _check_prefixes(origin, _key(key), getattr(config, key))
+    for key in ("include", "exclude"):
+        if any(not glob.strip() for glob in getattr(config, key)):
+            raise ConfigError(f"{origin}: {_key(key)}: an empty glob pattern")
+    for folder in config.rules:
+        _check_rules_folder(origin, folder)
+    if config.languagetool_url and not _URL.match(config.languagetool_url):
+        raise ConfigError(f"{origin}: languagetool-url = {config.languagetool_url!r} is not an http:// or https:// URL")
+    for prefix, _level in config.severity:
+        _check_prefixes(origin, "severity", (prefix,))
+    for entry in config.per_path:
+        if not entry.glob.strip():
+            raise ConfigError(f"{origin}: per-path: an empty glob pattern")
+        _check_prefixes(origin, f"per-path {entry.glob!r} select", entry.select)
+        _check_prefixes(origin, f"per-path {entry.glob!r} ignore", entry.ignore)
     return config
+
+
+def _key(name: str) -> str:
+    """Return an option's name as the configuration file spells it."""
+    return name.replace("_", "-")
+
+
+def _check_prefixes(origin: str, key: str, prefixes: tuple[str, ...]) -> None:
+    """Refuse a rule id prefix that no rule id could start with (empty, spaces, stray dots)."""
+    for prefix in prefixes:
+        if not _RULE_PREFIX.match(prefix):
+            raise ConfigError(f"{origin}: {key}: {prefix!r} is not a rule id prefix (dotted words such as 'spin' or 'structure.debris')")
+
+
+def _check_rules_folder(origin: str, folder: str) -> None:
+    """Refuse a rules folder that a configuration file points outside its project with.
+
+    On the command line the user names the folder; a configuration file may name only
+    a relative folder below the one it is read from (no absolute path, no ``..``).
+    """
+    if not folder.strip():
+        raise ConfigError(f"{origin}: rules: an empty folder name")
+    if origin == COMMAND_LINE:
+        return
+    path = PurePath(folder)
+    if path.is_absolute() or PureWindowsPath(folder).is_absolute() or ".." in path.parts or ".." in PureWindowsPath(folder).parts:
+        raise ConfigError(
+            f"{origin}: rules: {folder!r} leaves the project folder",
+            hint="a configuration file may name rule folders below itself only; pass --rules DIR for others",
+        )
 
 
 def from_mapping(table: Mapping[str, object], origin: str) -> Config:
@@ -161,6 +234,8 @@ def from_mapping(table: Mapping[str, object], origin: str) -> Config:
         key = raw_key.replace("-", "_")
         if key not in known:
             raise ConfigError(f"{origin}: unknown key {raw_key!r}", hint=f"known keys: {', '.join(sorted(known))}")
+        if key in values:
+            raise ConfigError(f"{origin}: {raw_key!r} is given twice (as {_key(key)!r} and {key!r})")
         values[key] = _convert(key, raw_key, value, known[key].default, origin)
     return validate(Config(**values), origin)  # type: ignore[arg-type]
 
@@ -191,7 +266,10 @@ def _convert(key: str, raw_key: str, value: object, default: object, origin: str
     if isinstance(default, float):
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise ConfigError(f"{origin}: {raw_key} must be a number")
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise ConfigError(f"{origin}: {raw_key}: the number is out of range") from None
     if not isinstance(value, str):
         raise ConfigError(f"{origin}: {raw_key} must be a string")
     return value
@@ -236,7 +314,7 @@ def resolve(flags: Mapping[str, object], start: Path | None = None) -> tuple[Con
     given = {k: (tuple(v) if isinstance(v, list | tuple) else v) for k, v in flags.items()}
     given = {k: v for k, v in given.items() if v is not None and v != ()}
     for key in given:
-        origins[key] = "command line"
+        origins[key] = COMMAND_LINE
     return config.with_overrides(**given), origins
 
 

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from cleaner.errors import RulePackError
+from cleaner.patterns import PatternError, compile_pattern
 from cleaner.model import Applicability
 
 #: Kind -> (required parameters, optional parameters). Stages interpret the parameters.
@@ -48,8 +49,6 @@ _STAGES = frozenset(STAGE_KINDS)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PACK_ID = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*$")
 _SPIN_KINDS = frozenset({"signature", "contextual"})
-#: A quantified group whose body has a quantifier: the shape of catastrophic backtracking.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -235,14 +234,19 @@ def _load_rule(name: str, pack_id: str, stage: str, default: Applicability, entr
 
 def _check_params(name: str, where: str, kind: str, params: Mapping[str, object]) -> None:
     """Check kind-specific parameter types, and that regular expressions compile."""
-    for key in ("pattern",):
-        if key in params:
+    for key in ("pattern", "replace"):
+        if key in params and not isinstance(params[key], str):
+            raise RulePackError(f"{name}: {where}: field {key!r}: a string")
+    if "pattern" in params:
+        try:
+            compiled = compile_pattern(str(params["pattern"]))
+        except PatternError as exc:
+            raise RulePackError(f"{name}: {where}: field 'pattern': {exc}") from None
+        if "replace" in params:
             try:
-                re.compile(str(params[key]))
-            except re.error as exc:
-                raise RulePackError(f"{name}: {where}: field {key!r}: bad regular expression: {exc}") from None
-            if _NESTED_QUANTIFIER.search(str(params[key])):
-                raise RulePackError(f"{name}: {where}: field {key!r}: a repeated group that itself repeats (like '(a+)+') can take exponential time; rewrite it without the nesting")
+                compiled.check_template(str(params["replace"]))
+            except PatternError as exc:
+                raise RulePackError(f"{name}: {where}: field 'replace': {exc}") from None
     for key in ("before", "after", "unless_before", "unless_after"):
         value = params.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -19,9 +19,9 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cleaner.model import Edit, Fix
+from cleaner.patterns import compile_pattern
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
 
@@ -105,15 +105,9 @@ def _earlier_copy(key: tuple[str, ...], seen: list[tuple[tuple[str, ...], int]],
     return None
 
 
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    """Compile a rule's pattern once per process."""
-    return re.compile(pattern, re.M)
-
-
 def find_boilerplate(rule: Rule, text: str) -> list[Fix]:
     """Remove whole paragraphs that match a boilerplate pattern."""
-    pattern = _compiled(rule.str_param("pattern"))
+    pattern = compile_pattern(rule.str_param("pattern"))
     return [
         Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {})
         for para in paragraphs(text)
@@ -123,7 +117,7 @@ def find_boilerplate(rule: Rule, text: str) -> list[Fix]:
 
 def find_pattern(rule: Rule, text: str) -> list[Fix]:
     """Apply a regular-expression replacement rule, one fix per match."""
-    pattern = _compiled(rule.str_param("pattern"))
+    pattern = compile_pattern(rule.str_param("pattern"))
     template = rule.str_param("replace")
     fixes = []
     for match in pattern.finditer(text):

@@ -1,0 +1,430 @@
+"""Rule patterns on RE2: regular expressions whose running time is linear in the text.
+
+Rule packs are data, and data may come from a repository nobody has read. Under
+Python's backtracking ``re`` a pattern such as ``(a|a)*$``, ``((a+))+$`` or
+``(.*a){12}$`` takes minutes on a 32-character line; no load-time guard can spot every
+such shape. RE2 (``google-re2``) runs every pattern it accepts in time linear in the
+text, so rule patterns run there, and what RE2 cannot run is refused when the pack
+loads (:class:`PatternError`, which the loader turns into a ``RulePackError`` naming
+the file and rule).
+
+Patterns are written in Python ``re`` syntax (the subset RE2 shares) and always in
+multi-line mode (``^``/``$`` at line ends). Two things are added on top of RE2:
+
+* Lookarounds at the *edges* of a pattern, the way rules say "after a lower-case
+  letter" or "unless 'and' follows": ``(?<=X)``/``(?<!X)`` at the start and
+  ``(?=Y)``/``(?!Y)`` at the end. The first positive lookbehind and lookahead become
+  part of the RE2 expression (consumed, then given back as context); the others are
+  checked around each match. Each must have a bounded width (at most
+  :data:`MAX_CONTEXT_WIDTH` characters), and when one is checked around the match the
+  match itself must be bounded too, so a rejected candidate costs a bounded amount of
+  work. A lookaround anywhere else, a backreference or verbose mode is refused.
+* ``\\w``, ``\\d`` and ``\\s`` mean what they mean in Python (Unicode letters, digits and
+  spaces), not RE2's ASCII classes. A ``\\b`` that ends a lookahead is checked with
+  Python's Unicode words as well; anywhere else ``\\b`` is RE2's ASCII word boundary.
+
+Matches are found exactly where Python's ``re`` finds them, except that a negative
+lookahead (or a second lookaround on one side) is checked on the match RE2 prefers:
+if it fails, the search moves on to the next position instead of trying a shorter
+match (or another alternative of the lookaround) at the same one.
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as python_parser  # Python's own parser: the widths of lookarounds
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import re2
+
+#: The widest context a lookaround may look at, in characters.
+MAX_CONTEXT_WIDTH = 255
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False  # errors are raised (and reported in one line), not logged
+_LEADING_FLAGS = re.compile(r"\(\?([a-zA-Z]+)\)")
+_WORD = r"\p{L}\p{N}_"
+_SPACE = r"\t\n\x0b\f\r\x1c-\x1f\x85\p{Z}"
+#: Python class escape -> (outside a character class, inside one or None if it cannot be).
+_CLASSES = {
+    "w": (f"[{_WORD}]", _WORD),
+    "W": (f"[^{_WORD}]", None),
+    "d": (r"\p{Nd}", r"\p{Nd}"),
+    "D": (r"\P{Nd}", r"\P{Nd}"),
+    "s": (f"[{_SPACE}]", _SPACE),
+    "S": (f"[^{_SPACE}]", None),
+    "Z": (r"\z", None),
+}
+_TEMPLATE_TOKEN = re.compile(r"\\(?:g<([^>]*)>|([0-9]{1,2})|(.))", re.S)
+_TEMPLATE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "b": "\b", "\\": "\\"}
+
+
+class PatternError(ValueError):
+    """A rule pattern that RE2 cannot run (or a replacement that does not fit it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """A lookaround checked around a match: ``(?<=X)``, ``(?<!X)``, ``(?=Y)`` or ``(?!Y)``."""
+
+    regexp: re2._Regexp
+    behind: bool
+    negated: bool
+    width: int  # characters a lookbehind looks back over
+    word_end: bool = False  # the lookahead ends in ``\b``, checked here with Python's Unicode words
+
+    def holds(self, data: bytes, start: int, end: int) -> bool:
+        """Tell whether the context holds for a match at byte offsets ``start``..``end``."""
+        if self.behind:
+            begin = _chars_back(data, start, self.width)
+            found = begin is not None and self.regexp.fullmatch(data, begin, start) is not None
+        else:
+            ahead = self.regexp.match(data, end)
+            found = ahead is not None and (not self.word_end or _is_word_boundary(data, ahead.end()))
+        return found != self.negated
+
+
+class RuleMatch:
+    """One match of a :class:`RulePattern`: offsets and groups in the searched ``str``."""
+
+    __slots__ = ("_text", "_spans", "_names")
+
+    def __init__(self, text: str, spans: tuple[tuple[int, int], ...], names: dict[str, int]) -> None:
+        self._text = text
+        self._spans = spans  # the match, then each group (-1, -1 when it did not take part)
+        self._names = names
+
+    def start(self) -> int:
+        """Return where the match starts."""
+        return self._spans[0][0]
+
+    def end(self) -> int:
+        """Return where the match ends."""
+        return self._spans[0][1]
+
+    def span(self) -> tuple[int, int]:
+        """Return where the match starts and ends."""
+        return self._spans[0]
+
+    def group(self, index: int | str = 0) -> str | None:
+        """Return the text of the match or of one group (``None`` if it did not take part)."""
+        start, end = self._spans[self._names[index] if isinstance(index, str) else index]
+        return None if start < 0 else self._text[start:end]
+
+    def expand(self, template: str) -> str:
+        """Fill a replacement template (``\\1``, ``\\g<name>``, ``\\n`` ...) as ``re`` does."""
+        return _TEMPLATE_TOKEN.sub(lambda token: _template_piece(self, token), template)
+
+
+def _template_piece(match: RuleMatch, token: re.Match[str]) -> str:
+    """Return what one escape of a replacement template stands for."""
+    name, number, char = token.groups()
+    if name is not None:
+        return match.group(int(name) if name.isdigit() else name) or ""
+    if number is not None:
+        return match.group(int(number)) or ""
+    return _TEMPLATE_ESCAPES.get(char, "\\" + char)
+
+
+@dataclass(frozen=True, slots=True)
+class RulePattern:
+    """A compiled rule pattern: RE2 for the match, plus the lookarounds at its edges."""
+
+    source: str
+    regexp: re2._Regexp  # [lookbehind X]() body [(lookahead Y)]
+    body: re2._Regexp  # the body alone, for whole-paragraph matches
+    behind_width: int  # characters of the folded lookbehind (0: none)
+    ahead_folded: bool
+    contexts: tuple[_Context, ...]  # checked around each match
+    folded: tuple[_Context, ...]  # part of ``regexp``; a whole-text match checks them too
+    groups: int
+    names: dict[str, int]
+
+    def finditer(self, text: str) -> Iterator[RuleMatch]:
+        """Yield the non-overlapping matches in ``text``, left to right, as ``re.finditer`` does."""
+        data = text.encode("utf-8", "replace")  # a lone surrogate is one character either way
+        offsets = _Offsets(text, data)
+        shift = 1 if self.behind_width else 0
+        position = 0  # the earliest byte a match (its body) may start at
+        while position <= len(data):
+            begin = _chars_back(data, position, self.behind_width) if self.behind_width else position
+            found = self.regexp.search(data, position if begin is None else begin)
+            if found is None:
+                return
+            start = found.start(1) if shift else found.start()
+            end = found.start(self.groups + shift + 1) if self.ahead_folded else found.end()
+            if all(c.holds(data, start, end) for c in self.contexts):
+                spans = [(start, end)] + [found.span(shift + g) for g in range(1, self.groups + 1)]
+                yield RuleMatch(text, tuple((offsets.char(a), offsets.char(b)) if a >= 0 else (-1, -1) for a, b in spans), self.names)
+                position = end if end > start else _next_char(data, end)
+            else:
+                position = _next_char(data, start)
+
+    def fullmatch(self, text: str) -> RuleMatch | None:
+        """Return the match of the whole of ``text``, if the pattern matches all of it."""
+        data = text.encode("utf-8", "replace")
+        found = self.body.fullmatch(data)
+        if found is None or not all(c.holds(data, 0, len(data)) for c in self.contexts + self.folded):
+            return None
+        offsets = _Offsets(text, data)
+        spans = [(0, len(text))] + [found.span(g) for g in range(1, self.groups + 1)]
+        return RuleMatch(text, tuple((offsets.char(a), offsets.char(b)) if a >= 0 else (-1, -1) for a, b in spans), self.names)
+
+    def check_template(self, template: str) -> None:
+        """Refuse a replacement template that names a group the pattern lacks or a bad escape."""
+        for token in _TEMPLATE_TOKEN.finditer(template):
+            name, number, char = token.groups()
+            if name is not None and not (name.isdigit() and int(name) <= self.groups) and name not in self.names:
+                raise PatternError(f"the replacement names group {name!r}, which the pattern does not have")
+            if number is not None and int(number) > self.groups:
+                raise PatternError(f"the replacement uses group {number}, but the pattern has {self.groups}")
+            if char is not None and char.isascii() and char.isalpha() and char not in _TEMPLATE_ESCAPES:
+                raise PatternError(f"bad escape '\\{char}' in the replacement")
+
+
+@lru_cache(maxsize=512)
+def compile_pattern(source: str) -> RulePattern:
+    """Compile a rule pattern for RE2, or raise :class:`PatternError` saying why it cannot run.
+
+    >>> p = compile_pattern(r"(?<=[a-z])- (?=[a-z])")
+    >>> [(m.start(), m.group()) for m in p.finditer("a- b- c, x -y")]
+    [(1, '- '), (4, '- ')]
+    >>> compile_pattern(r"(\\w+)\\1")
+    Traceback (most recent call last):
+    ...
+    cleaner.patterns.PatternError: RE2 cannot run it (invalid escape sequence: \\1): backreferences are not supported
+    """
+    try:
+        re.compile(source)
+    except re.error as exc:
+        raise PatternError(f"bad regular expression: {exc}") from None
+    flags, rest = _split_flags(source)
+    behind, body, ahead = _split_edges(rest)
+    body_regexp = _re2(flags + _translate(body))
+    contexts: list[_Context] = []
+    folded: list[_Context] = []
+    prefix, behind_width = "", 0
+    for item in behind:
+        inner, negated = item[4:-1], item[3] == "!"
+        context = _Context(_context_regexp(flags, inner), True, negated, _context_width(inner, fixed=True))
+        if not negated and not prefix:
+            prefix, behind_width = f"(?:{_translate(inner)})()", context.width
+            folded.append(context)
+        else:
+            contexts.append(context)
+    suffix = ""
+    for item in ahead:
+        inner, negated = item[3:-1], item[2] == "!"
+        word_end = inner.endswith("\\b") and not inner.endswith("\\\\b")
+        inner = inner[:-2] if word_end else inner
+        context = _Context(_context_regexp(flags, inner), False, negated, _context_width(inner, fixed=False), word_end)
+        if not negated and not suffix and not word_end:
+            suffix = f"({_translate(inner)})"
+            folded.append(context)
+        else:
+            contexts.append(context)
+    if contexts and _width(body)[1] > MAX_CONTEXT_WIDTH:
+        raise PatternError(
+            f"with a negative lookaround (or two on one side) the match itself must be at most {MAX_CONTEXT_WIDTH} characters long; bound its repetitions"
+        )
+    regexp = _re2(f"{flags}{prefix}(?:{_translate(body)}){suffix}")
+    return RulePattern(
+        source, regexp, body_regexp, behind_width, bool(suffix), tuple(contexts), tuple(folded), body_regexp.groups, dict(body_regexp.groupindex)
+    )
+
+
+def _split_flags(source: str) -> tuple[str, str]:
+    """Split leading inline flags (``(?i)``) from the pattern; RE2 always runs multi-line."""
+    flags = "m"
+    rest = source
+    while match := _LEADING_FLAGS.match(rest):
+        for flag in match.group(1):
+            if flag in "xaL":
+                raise PatternError(f"the inline flag '(?{flag})' is not supported by RE2")
+            if flag in "ims" and flag not in flags:
+                flags += flag
+        rest = rest[match.end() :]
+    return f"(?{flags})", rest
+
+
+def _split_edges(pattern: str) -> tuple[list[str], str, list[str]]:
+    """Split ``pattern`` into leading lookbehinds, the body, and trailing lookaheads."""
+    groups, alternation = _top_level_groups(pattern)
+    behind: list[str] = []
+    start = 0
+    for open_at, close_at in groups:
+        if open_at != start or not pattern.startswith(("(?<=", "(?<!"), open_at):
+            break
+        behind.append(pattern[open_at:close_at])
+        start = close_at
+    ahead: list[str] = []
+    end = len(pattern)
+    for open_at, close_at in reversed(groups):
+        if close_at != end or open_at < start or not pattern.startswith(("(?=", "(?!"), open_at):
+            break
+        ahead.insert(0, pattern[open_at:close_at])
+        end = open_at
+    if (behind or ahead) and alternation:
+        raise PatternError("a lookaround at the edge of a pattern with '|' at its top level: put the alternatives in a group")
+    return behind, pattern[start:end], ahead
+
+
+def _top_level_groups(pattern: str) -> tuple[list[tuple[int, int]], bool]:
+    """Return the spans of the groups at the top level, and whether a top-level '|' exists."""
+    groups: list[tuple[int, int]] = []
+    depth, index, opened, alternation, in_class = 0, 0, 0, False, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1
+            index += 1 if pattern.startswith("^", index) else 0
+            index += 1 if pattern.startswith("]", index) else 0  # a leading ']' is a literal
+            continue
+        elif char == "(":
+            opened = index if depth == 0 else opened
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                groups.append((opened, index + 1))
+        elif char == "|" and depth == 0:
+            alternation = True
+        index += 1
+    return groups, alternation
+
+
+def _translate(pattern: str) -> str:
+    """Rewrite Python's Unicode class escapes (``\\w``, ``\\d``, ``\\s``, ``\\Z``) for RE2."""
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escape = pattern[index + 1]
+            if escape in _CLASSES:
+                outside, inside = _CLASSES[escape]
+                if in_class and inside is None:
+                    raise PatternError(f"'\\{escape}' inside a character class is not supported; write the class out")
+                out.append(inside if in_class else outside)  # type: ignore[arg-type]
+            else:
+                out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+            index += 1
+            for opening in ("^]", "^", "]"):
+                if pattern.startswith(opening, index):
+                    out.append(opening)
+                    index += len(opening)
+                    break
+            continue
+        if char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _context_width(pattern: str, *, fixed: bool) -> int:
+    """Return how far a lookaround looks; refuse an unbounded or (``fixed``) varying width."""
+    low, high = _width(pattern)
+    if fixed and low != high:
+        raise PatternError(f"a lookbehind must have a fixed width: {pattern!r}")
+    if high > MAX_CONTEXT_WIDTH:
+        raise PatternError(f"a lookaround may look at most {MAX_CONTEXT_WIDTH} characters away; bound its repetitions: {pattern!r}")
+    return high
+
+
+def _width(pattern: str) -> tuple[int, int]:
+    """Return the fewest and most characters ``pattern`` can match (by Python's parser)."""
+    low, high = python_parser.parse(pattern).getwidth()
+    return int(low), int(high)
+
+
+def _context_regexp(flags: str, inner: str) -> re2._Regexp:
+    """Compile a lookaround's content; groups inside it are refused (they would shift numbers)."""
+    regexp = _re2(flags + _translate(inner))
+    if regexp.groups:
+        raise PatternError(f"a group inside a lookaround must not capture: write (?:...) in {inner!r}")
+    return regexp
+
+
+def _re2(pattern: str) -> re2._Regexp:
+    """Compile with RE2 or explain in one line why it cannot run the pattern."""
+    try:
+        return re2.compile(pattern, _OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        if "(?<" in reason or "(?=" in reason or "(?!" in reason:
+            hint = "a lookaround is supported only at the start ((?<=...), (?<!...)) or the end ((?=...), (?!...)) of a pattern"
+        elif "escape" in reason and re.search(r"\\[1-9]", reason):
+            hint = "backreferences are not supported"
+        else:
+            hint = "rewrite it in the syntax RE2 shares with Python's re"
+        raise PatternError(f"RE2 cannot run it ({reason}): {hint}") from None
+
+
+def _is_word_boundary(data: bytes, position: int) -> bool:
+    """Tell whether ``position`` is a word boundary by Python's (Unicode) idea of a word."""
+    before = _chars_back(data, position, 1)
+    left = data[before:position].decode("utf-8", "replace") if before is not None else ""
+    right = data[position : _next_char(data, position)].decode("utf-8", "replace") if position < len(data) else ""
+    return _is_word(left) != _is_word(right)
+
+
+def _is_word(char: str) -> bool:
+    """Tell whether ``char`` is a word character as Python's ``\\w`` means it (empty: no)."""
+    return bool(char) and (char.isalnum() or char == "_")
+
+
+def _chars_back(data: bytes, position: int, count: int) -> int | None:
+    """Return the byte offset ``count`` UTF-8 characters before ``position`` (None before the start)."""
+    for _ in range(count):
+        if position == 0:
+            return None
+        position -= 1
+        while position > 0 and data[position] & 0xC0 == 0x80:
+            position -= 1
+    return position
+
+
+def _next_char(data: bytes, position: int) -> int:
+    """Return the byte offset of the character after the one at ``position``."""
+    position += 1
+    while position < len(data) and data[position] & 0xC0 == 0x80:
+        position += 1
+    return position
+
+
+class _Offsets:
+    """Turn byte offsets in the UTF-8 text into ``str`` offsets, cheaply for nearby ones.
+
+    Matches come left to right, so a moving cursor makes the whole conversion linear.
+    """
+
+    def __init__(self, text: str, data: bytes) -> None:
+        self._data = data
+        self._ascii = len(text) == len(data)
+        self._byte = 0
+        self._char = 0
+
+    def char(self, byte: int) -> int:
+        """Return the ``str`` offset of byte offset ``byte``."""
+        if self._ascii:
+            return byte
+        if byte >= self._byte:
+            self._char += len(self._data[self._byte : byte].decode("utf-8", "replace"))
+        else:
+            self._char -= len(self._data[byte : self._byte].decode("utf-8", "replace"))
+        self._byte = byte
+        return self._char
