@@ -20,6 +20,10 @@ from cleaner.edits import to_input_offset
 from cleaner.model import Applicability, Severity, SkipReason
 
 
+#: Why a fix may go unapplied without anything being wrong.
+_NOT_PROBLEMS = frozenset({SkipReason.SUPPRESSED, SkipReason.PROTECTED})
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One reported problem, positioned in the input file (1-based line and column)."""
@@ -78,6 +82,8 @@ def problems_of(result: CleanResult, config: Config) -> list[Problem]:
             single = fix.edits[0].after if len(fix.edits) == 1 else None
             add(index, fix.start, fix.end, severity, fix.rule_id, fix.message, "".join(e.after for e in fix.edits) or "(delete)", replacement=single)
         for skipped in stage_pass.skipped:
+            if skipped.reason is SkipReason.PROTECTED:
+                continue  # Markdown code, URLs: left alone on purpose, so not a problem
             held = skipped.reason is SkipReason.SUPPRESSED
             severity = Severity.ERROR if skipped.fix.applicability >= Applicability.UNSAFE and not held else Severity.INFO
             message = f"{skipped.fix.message} (not applied: {skipped.reason.value})"
@@ -127,11 +133,11 @@ def remaining_problems(result: CleanResult, fail_on: Severity) -> int:
     """Count what is still wrong after cleaning (what ``clean``'s exit status is about).
 
     Findings at or above ``fail_on`` that are not suppressed, unsafe fixes that were
-    not applied (unless suppressed), and a document still judged spun after repair.
+    not applied (unless suppressed or protected: code and URLs are left alone on purpose), and a document still judged spun after repair.
     What cleaning fixed never counts.
     """
     findings = sum(1 for _, f in result.log.findings if f.severity >= fail_on and not f.suppressed)
-    unapplied = sum(1 for _, s in result.log.skipped if s.fix.applicability >= Applicability.UNSAFE and s.reason is not SkipReason.SUPPRESSED)
+    unapplied = sum(1 for _, s in result.log.skipped if s.fix.applicability >= Applicability.UNSAFE and s.reason not in _NOT_PROBLEMS)
     spin_after = result.stages.get("spin", {}).get("after", {})
     still_spun = 1 if isinstance(spin_after, dict) and spin_after.get("spun") and Severity.ERROR >= fail_on else 0
     return findings + unapplied + still_spun

@@ -168,3 +168,13 @@ def test_changed_since_outside_git_is_one_clear_line(in_tmp: Path) -> None:
     (in_tmp / "a.txt").write_text("Text.\n", encoding="utf-8")
     code, _, err = run("check", "a.txt", "--changed-since", "HEAD")
     assert code == 2 and "not inside a git repository" in err and len(err.strip().splitlines()) == 1
+
+
+def test_protected_markdown_code_is_not_a_problem(in_tmp: Path) -> None:
+    # Aligned comments in a fenced block and double spaces in inline code are left alone
+    # on purpose: no finding, and neither check nor clean --in-place fails on them.
+    (in_tmp / "README.md").write_text("# Notes\n\n```\nx  =  1   # aligned\n```\n\nSee `a  b` here.\n", encoding="utf-8")
+    code, out, _ = run("check", "README.md", "--format", "json", "--grammar", "off", "--fail-on", "info")
+    assert code == 0 and json.loads(out)["findings"] == []
+    assert run("clean", "README.md", "--in-place", "--grammar", "off", "--no-cache")[0] == 0
+    assert "x  =  1   # aligned" in (in_tmp / "README.md").read_text(encoding="utf-8")
