@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from click.testing import CliRunner
 
@@ -99,3 +103,18 @@ def test_unknown_config_key_is_an_error(tmp_path: Path, monkeypatch) -> None:
 def test_rules_test_command_passes() -> None:
     result = run("rules", "test")
     assert result.exit_code == 0 and "0 failing" in result.output
+
+
+@pytest.mark.parametrize("apply", [["git", "apply"], ["patch", "-p1"]])
+def test_diff_applies_with_git_apply_and_patch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apply: list[str]) -> None:
+    # Two files of one name in two folders: the headers carry the path as given, so the
+    # patch applies from the folder the command ran in and the files stay apart.
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q"], check=True)
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.txt").write_text(f"{folder}  text\u00a0here.\n", encoding="utf-8")
+    result = run("diff", "a/same.txt", "b/same.txt", *OFF)
+    assert result.exit_code == 1 and "--- a/a/same.txt\n+++ b/a/same.txt\n" in result.output
+    subprocess.run(apply, input=result.output.encode(), check=True, capture_output=True, env={**os.environ, "GIT_DIR": str(tmp_path / ".git")})
+    assert [(tmp_path / f / "same.txt").read_text(encoding="utf-8") for f in ("a", "b")] == ["a text here.\n", "b text here.\n"]
