@@ -41,6 +41,8 @@ class Problem:
     suppressed: bool = False
     #: The exact text that would replace the span, when there is exactly one.
     replacement: str | None = None
+    #: ``column`` and ``end_column`` counted in UTF-8 bytes (reviewdog's unit), when they differ.
+    byte_columns: tuple[int, int] | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return the record of the ``cleaner.check/1`` JSON schema."""
@@ -68,9 +70,12 @@ def problems_of(result: CleanResult, config: Config) -> list[Problem]:
         finish = max(begin, to_input_offset(result.log, pass_index, end))
         (line, column), (end_line, end_column) = lines.line_col(begin), lines.line_col(finish)
         level = Severity[config.severity_of(rule, severity.label).upper()]
-        # A replacement is exact only for text the first stage saw (later offsets are mapped).
-        exact = replacement if pass_index == 0 else None
-        found.append(Problem(result.source, line, column, end_line, end_column, level, rule, message, suggestion, suppressed, exact))
+        # A replacement is exact when the span holds, in the input file, the text it replaces
+        # there (always for the first pass; for later ones when earlier passes left it alone).
+        stage_text = result.log.passes[pass_index].input_text if result.log.passes else result.input_text
+        exact = replacement if replacement is not None and result.input_text[begin:finish] == stage_text[start:end] else None
+        in_bytes = (_byte_column(result.input_text, begin, column), _byte_column(result.input_text, finish, end_column))
+        found.append(Problem(result.source, line, column, end_line, end_column, level, rule, message, suggestion, suppressed, exact, in_bytes if in_bytes != (column, end_column) else None))
 
     spin = result.stages.get("spin", {})
     if spin.get("spun"):
@@ -92,6 +97,16 @@ def problems_of(result: CleanResult, config: Config) -> list[Problem]:
             only = finding.suggestions[0] if len(finding.suggestions) == 1 else None
             add(index, finding.start, finding.end, finding.severity, finding.rule_id, finding.message, ", ".join(finding.suggestions[:3]), finding.suppressed, only)
     return found
+
+
+def _byte_column(text: str, offset: int, column: int) -> int:
+    """Return the 1-based column of ``offset`` counted in UTF-8 bytes instead of characters.
+
+    >>> _byte_column("a\u2019b", 2, 3)
+    5
+    """
+    line_start = offset - (column - 1)
+    return len(text[line_start:offset].encode("utf-8", "surrogatepass")) + 1
 
 
 def stale_output(result: CleanResult, committed: Path) -> Problem | None:

@@ -69,9 +69,10 @@ def test_every_format_is_well_formed(fmt: str) -> None:
         root = ET.fromstring(out)
         assert root.tag == "checkstyle" and root.find("file").get("name").endswith(SPUN_SEED.name)  # type: ignore[union-attr]
     elif fmt == "github":
-        lines = out.splitlines()
-        assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
-        assert any("title=spin.spun-document" in line for line in lines)
+        *annotations, more = out.splitlines()
+        assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in annotations)
+        assert annotations[0].startswith("::error ") and "title=spin.spun-document" in annotations[0]  # most severe first
+        assert more.startswith("cleaner: ") and "more problems not annotated" in more
     else:
         assert f"{SPUN_SEED}:1:1: error spin.spun-document" in out
 
