@@ -190,13 +190,18 @@ class _Progress:
         self._clock = time.monotonic
         self._started = self._clock()
         self._name = ""
-        self._bar = click.progressbar(length=total, label="cleaning", file=sys.stderr, show_pos=True, show_eta=True, item_show_func=self._describe)
+        self._total = total
+        self._bar = click.progressbar(length=total, label="cleaning", file=sys.stderr, show_pos=True, show_eta=False, item_show_func=self._describe)
 
     def _describe(self, _: object) -> str:
+        """Rate and time left from the average so far (click's own ETA waits for a second of steps)."""
         done = self._bar.pos or 0
         elapsed = self._clock() - self._started
-        rate = f"{done / elapsed:.1f} docs/s" if elapsed > 0 and done else ""
-        return f"{rate}  {self._name}".strip()
+        if not done or elapsed <= 0:
+            return self._name
+        rate = done / elapsed
+        left = round((self._total - done) / rate)
+        return f"{rate:.1f} docs/s  eta {left // 3600:d}:{left // 60 % 60:02d}:{left % 60:02d}  {self._name}"
 
     def advance(self, path: Path) -> None:
         """Count one more document done."""
