@@ -48,9 +48,9 @@ h2{font-size:17px;margin:0 0 8px}.meta{display:flex;gap:24px;flex-wrap:wrap;alig
 mark.f{background:#fff2a8;border-bottom:2px solid #d4a017}
 .summary{margin:18px 24px;padding:12px 16px;background:#fff;border:1px solid #ddd;border-radius:8px}.summary td.n{text-align:right}
 .switch{margin:10px 24px 0;display:inline-block;font-size:13px}
-del.e{background:#ffd7d5;text-decoration:line-through;text-decoration-color:#c0392b;position:relative}
-ins.e{background:#c8f7c5;text-decoration:none;position:relative}
-.e:hover::after{content:attr(data-tip);position:absolute;left:0;top:1.6em;z-index:9;width:max-content;max-width:420px;
+del.e{background:#ffd7d5;text-decoration:line-through;text-decoration-color:#c0392b}
+ins.e{background:#c8f7c5;text-decoration:none}
+.e:hover::after{content:attr(data-tip);position:absolute;margin-top:1.6em;z-index:9;width:max-content;max-width:420px;
 white-space:normal;font:12px/1.4 system-ui;background:#222;color:#fff;padding:6px 8px;border-radius:4px}
 .stage-normalise{outline:1px dotted #7a7a7a}.stage-structure{outline:1px dotted #8e44ad}.stage-grammar{outline:1px dotted #2471a3}
 table{border-collapse:collapse;font-size:13px;margin-top:8px}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:left;vertical-align:top}
@@ -92,7 +92,11 @@ _WHITESPACE_RUN = re.compile("[ \u00a0\t\n\r\u2000-\u200b\u202f\u3000]+")
 
 
 def _shown(body: str) -> str:
-    """Escape an edit's text, drawing its whitespace (an edit of spaces is otherwise invisible)."""
+    """Escape an edit's text, drawing its whitespace (an edit of spaces is otherwise invisible).
+
+    >>> _shown("a\u00a0b")
+    'a<span class="ws">⍽</span>b'
+    """
     parts, cursor = [], 0
     for match in _WHITESPACE_RUN.finditer(body):
         parts.append(escape(body[cursor : match.start()]))
@@ -128,7 +132,8 @@ def highlight(text: str, spans: Sequence[Mark], tag: str, offset: int = 0) -> st
         edits = [m for m in group if m.stage != "finding"]
         element, head = (tag, edits[0]) if edits else ("mark", group[0])
         css = f"e stage-{head.stage}" if edits else "f"
-        body = (_shown(text[start:end]) if edits else escape(text[start:end])) or "\u200b"
+        drawn = edits and (head.stage == "normalise" or not text[start:end].strip())  # whitespace matters there
+        body = (_shown(text[start:end]) if drawn else escape(text[start:end])) or "\u200b"
         parts.append(f'<{element} class="{css}" data-rule="{escape(head.rule)}" data-tip="{escape(tip)}" title="{escape(tip)}">{body}</{element}>')
         cursor = max(cursor, end)
     parts.append(escape(text[cursor:]))
@@ -139,7 +144,7 @@ def numbered(html: str, first_line: int) -> str:
     """Put a line number (a CSS-drawn ``data-n``, not copied with the text) at the start of each line."""
     lines = html.split("\n")
     numbered_lines = [f'<span class="ln" data-n="{first_line + i}"></span>{line}' for i, line in enumerate(lines)]
-    if len(lines) > 1 and not lines[-1]:
+    if len(lines) > 1 and not re.sub(r"<[^>]*>|\u200b", "", lines[-1]):
         numbered_lines[-1] = ""  # after the last line break: the next row's first line
     return "\n".join(numbered_lines)
 
