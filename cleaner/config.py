@@ -241,6 +241,7 @@ def resolve(flags: Mapping[str, object], start: Path | None = None, *, config_fi
     (or empty for repeatable ones) and leave the file's value alone. ``config_file``
     replaces the search upwards from ``start``; ``isolated`` reads no file at all.
     """
+    table: Mapping[str, object]
     if isolated:
         table, origin = {}, ""
     elif config_file is not None:

@@ -31,7 +31,7 @@ from collections import Counter
 from cleaner.config import Config
 from cleaner.document import line_index
 from cleaner.edits import map_forward, to_input_offset, to_output_offset
-from cleaner.model import Applicability, Severity, SkipReason
+from cleaner.model import Applicability, SkipReason
 
 _STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#f6f6f4}
