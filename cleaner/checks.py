@@ -20,6 +20,10 @@ from cleaner.edits import to_input_offset
 from cleaner.model import Applicability, Severity, SkipReason
 
 
+#: Why a fix may go unapplied without anything being wrong.
+_NOT_PROBLEMS = frozenset({SkipReason.SUPPRESSED, SkipReason.PROTECTED})
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One reported problem, positioned in the input file (1-based line and column)."""
@@ -37,6 +41,8 @@ class Problem:
     suppressed: bool = False
     #: The exact text that would replace the span, when there is exactly one.
     replacement: str | None = None
+    #: ``column`` and ``end_column`` counted in UTF-8 bytes (reviewdog's unit), when they differ.
+    byte_columns: tuple[int, int] | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return the record of the ``cleaner.check/1`` JSON schema."""
@@ -64,9 +70,12 @@ def problems_of(result: CleanResult, config: Config) -> list[Problem]:
         finish = max(begin, to_input_offset(result.log, pass_index, end))
         (line, column), (end_line, end_column) = lines.line_col(begin), lines.line_col(finish)
         level = Severity[config.severity_of(rule, severity.label).upper()]
-        # A replacement is exact only for text the first stage saw (later offsets are mapped).
-        exact = replacement if pass_index == 0 else None
-        found.append(Problem(result.source, line, column, end_line, end_column, level, rule, message, suggestion, suppressed, exact))
+        # A replacement is exact when the span holds, in the input file, the text it replaces
+        # there (always for the first pass; for later ones when earlier passes left it alone).
+        stage_text = result.log.passes[pass_index].input_text if result.log.passes else result.input_text
+        exact = replacement if replacement is not None and result.input_text[begin:finish] == stage_text[start:end] else None
+        in_bytes = (_byte_column(result.input_text, begin, column), _byte_column(result.input_text, finish, end_column))
+        found.append(Problem(result.source, line, column, end_line, end_column, level, rule, message, suggestion, suppressed, exact, in_bytes if in_bytes != (column, end_column) else None))
 
     spin = result.stages.get("spin", {})
     if spin.get("spun"):
@@ -78,6 +87,8 @@ def problems_of(result: CleanResult, config: Config) -> list[Problem]:
             single = fix.edits[0].after if len(fix.edits) == 1 else None
             add(index, fix.start, fix.end, severity, fix.rule_id, fix.message, "".join(e.after for e in fix.edits) or "(delete)", replacement=single)
         for skipped in stage_pass.skipped:
+            if skipped.reason is SkipReason.PROTECTED:
+                continue  # Markdown code, URLs: left alone on purpose, so not a problem
             held = skipped.reason is SkipReason.SUPPRESSED
             severity = Severity.ERROR if skipped.fix.applicability >= Applicability.UNSAFE and not held else Severity.INFO
             message = f"{skipped.fix.message} (not applied: {skipped.reason.value})"
@@ -86,6 +97,16 @@ def problems_of(result: CleanResult, config: Config) -> list[Problem]:
             only = finding.suggestions[0] if len(finding.suggestions) == 1 else None
             add(index, finding.start, finding.end, finding.severity, finding.rule_id, finding.message, ", ".join(finding.suggestions[:3]), finding.suppressed, only)
     return found
+
+
+def _byte_column(text: str, offset: int, column: int) -> int:
+    """Return the 1-based column of ``offset`` counted in UTF-8 bytes instead of characters.
+
+    >>> _byte_column("a\u2019b", 2, 3)
+    5
+    """
+    line_start = offset - (column - 1)
+    return len(text[line_start:offset].encode("utf-8", "surrogatepass")) + 1
 
 
 def stale_output(result: CleanResult, committed: Path) -> Problem | None:
@@ -127,11 +148,11 @@ def remaining_problems(result: CleanResult, fail_on: Severity) -> int:
     """Count what is still wrong after cleaning (what ``clean``'s exit status is about).
 
     Findings at or above ``fail_on`` that are not suppressed, unsafe fixes that were
-    not applied (unless suppressed), and a document still judged spun after repair.
+    not applied (unless suppressed or protected: code and URLs are left alone on purpose), and a document still judged spun after repair.
     What cleaning fixed never counts.
     """
     findings = sum(1 for _, f in result.log.findings if f.severity >= fail_on and not f.suppressed)
-    unapplied = sum(1 for _, s in result.log.skipped if s.fix.applicability >= Applicability.UNSAFE and s.reason is not SkipReason.SUPPRESSED)
+    unapplied = sum(1 for _, s in result.log.skipped if s.fix.applicability >= Applicability.UNSAFE and s.reason not in _NOT_PROBLEMS)
     spin_after = result.stages.get("spin", {}).get("after", {})
     still_spun = 1 if isinstance(spin_after, dict) and spin_after.get("spun") and Severity.ERROR >= fail_on else 0
     return findings + unapplied + still_spun

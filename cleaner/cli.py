@@ -22,6 +22,7 @@ from cleaner.api import CleanResult, clean_bytes, registry_for
 from cleaner.batch import BatchResult, clean_files
 from cleaner.config import Config, load_config, resolve
 from cleaner.document import line_index
+from cleaner.edits import to_input_offset
 from cleaner.emit import diff as diff_views
 from cleaner.emit.formats import FORMATS
 from cleaner.emit.report import FileError, visible
@@ -81,19 +82,70 @@ def _config_options(command: F) -> F:
         click.option("--ignore", multiple=True, help="Skip rules with this id prefix (repeatable)."),
         click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe."),
         click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra rule-pack folder (repeatable)."),
-        click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), help="Lowest severity that makes the exit status 1."),
+        click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), help="Lowest severity that makes the exit status 1 (check and clean)."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob in folders walked, instead of the configuration's (repeatable; quote it)."),
         click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob too (repeatable; quote it)."),
+        click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read this cleaner.toml or pyproject.toml instead of searching upwards."),
+        click.option("--isolated", is_flag=True, help="Read no configuration file: defaults and flags only."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
+def _resolve(flags: dict[str, Any]) -> tuple[Config, dict[str, str]]:
+    """Combine the configuration file (or ``--config``, or none with ``--isolated``) with the flags."""
+    flags["rules"] = flags.pop("rule_dirs", ())
+    config_file, isolated = flags.pop("config_file", None), flags.pop("isolated", False)
+    if config_file is not None and isolated:
+        raise click.UsageError("--config and --isolated contradict each other; give one")
+    return resolve(flags, config_file=config_file, isolated=isolated)
+
+
 def _config(**flags: Any) -> Config:
     """Combine the configuration file with command-line flags (flags win)."""
-    flags["rules"] = flags.pop("rule_dirs", ())
-    return resolve(flags)[0]
+    return _resolve(flags)[0]
+
+
+def _refuse_fail_on(flags: dict[str, Any], command: str) -> None:
+    """``--fail-on`` changes only check's and clean's exit status; elsewhere it is a mistake."""
+    if flags.get("fail_on") is not None:
+        raise click.UsageError(f"--fail-on does nothing for '{command}' (it sets the exit status of 'check' and 'clean')")
+
+
+def _output_options(command: F) -> F:
+    """Add the options that choose how much is printed, and in colour or not."""
+    options = [
+        click.option("-q", "--quiet", is_flag=True, help="Print only what was asked for: no progress, no summary."),
+        click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the output (auto: on a terminal)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+#: ``--color`` as ``click.echo`` takes it: ``None`` keeps colour on a terminal only.
+_COLOUR = {"auto": None, "always": True, "never": False}
+
+
+def _stdin(stdin_filename: str | None, config: Config) -> CleanResult:
+    """Clean standard input as if it were ``stdin_filename`` (its name in messages, its per-path rules)."""
+    name = stdin_filename or "<stdin>"
+    return clean_bytes(sys.stdin.buffer.read(), name, config.for_path(name) if stdin_filename else config)
+
+
+def _stdin_paths(paths: Sequence[str], stdin_filename: str | None) -> bool:
+    """Tell whether the command reads standard input (``-``), refusing ``-`` mixed with paths."""
+    if "-" not in paths:
+        if stdin_filename is not None:
+            raise click.UsageError("--stdin-filename names standard input: give '-' as the path")
+        return False
+    if len(paths) > 1:
+        raise click.UsageError("'-' (standard input) cannot be combined with other paths")
+    return True
+
+
+_STDIN_FILENAME = click.option("--stdin-filename", metavar="PATH", help="With '-': the name standard input stands for (messages, per-path rules, Markdown or not).")
 
 
 def _batch_options(command: F) -> F:
@@ -116,21 +168,22 @@ def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: d
     from cleaner.cache import ResultCache
     from cleaner.executors import make_executor
 
+    from cleaner.discovery import collect_inputs
+
     targets = [Path(p) for p in paths]
+    inputs = collect_inputs(targets, config, exclude=output, follow_links=run["follow_links"]).files
+    for folder in (t for t in targets if t.is_dir()):
+        if not any(folder in p.parents for p in inputs):
+            click.echo(f"warning: {folder.as_posix()}: no files to clean in this folder (include: {', '.join(config.include)})", err=True)
     executor = make_executor(run["executor"], run["jobs"], run["scheduler"])
     cache = None if run["no_cache"] else ResultCache(run["cache_dir"])
     options: dict[str, Any] = {"write": write, "in_place": in_place, "executor": executor, "cache": cache, "keep_results": keep, "follow_links": run["follow_links"], **writing}
     try:
-        if not (sys.stderr.isatty() and (len(targets) > 3 or any(t.is_dir() for t in targets))):
+        if run["quiet"] or len(inputs) < 2 or not sys.stderr.isatty():
             batch = clean_files(targets, output, config, **options)
         else:
-            with click.progressbar(length=0, label="cleaning", file=sys.stderr, show_pos=True) as bar:
-
-                def advance(path: Path) -> None:
-                    bar.label = path.name
-                    bar.update(1)
-
-                batch = clean_files(targets, output, config, progress=advance, **options)
+            with _Progress(len(inputs)) as progress:
+                batch = clean_files(targets, output, config, progress=progress.advance, **options)
     finally:
         executor.close()
     for notice in batch.notices:
@@ -138,9 +191,44 @@ def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: d
     return batch
 
 
-def _pop_batch_options(flags: dict[str, Any]) -> dict[str, Any]:
-    """Take the batch options out of a command's flags."""
-    return {k: flags.pop(k) for k in ("jobs", "executor", "scheduler", "no_cache", "cache_dir", "follow_links")}
+class _Progress:
+    """A progress bar on stderr with the real total, the rate and the time left (terminals only)."""
+
+    def __init__(self, total: int) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._started = self._clock()
+        self._name = ""
+        self._total = total
+        self._bar = click.progressbar(length=total, label="cleaning", file=sys.stderr, show_pos=True, show_eta=False, item_show_func=self._describe)
+
+    def _describe(self, _: object) -> str:
+        """Rate and time left from the average so far (click's own ETA waits for a second of steps)."""
+        done = self._bar.pos or 0
+        elapsed = self._clock() - self._started
+        if not done or elapsed <= 0:
+            return self._name
+        rate = done / elapsed
+        left = round((self._total - done) / rate)
+        return f"{rate:.1f} docs/s  eta {left // 3600:d}:{left // 60 % 60:02d}:{left % 60:02d}  {self._name}"
+
+    def advance(self, path: Path) -> None:
+        """Count one more document done."""
+        self._name = path.name
+        self._bar.update(1, path)
+
+    def __enter__(self) -> _Progress:
+        self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.__exit__(*exc)  # type: ignore[arg-type]
+
+
+def _pop_batch_options(flags: dict[str, Any], *, quiet: bool = False) -> dict[str, Any]:
+    """Take the batch options out of a command's flags (``quiet`` also hides the progress bar)."""
+    return {k: flags.pop(k) for k in ("jobs", "executor", "scheduler", "no_cache", "cache_dir", "follow_links")} | {"quiet": quiet}
 
 
 def _report_errors(errors: Sequence[FileError]) -> None:
@@ -168,56 +256,69 @@ def main() -> None:
 @click.option("--in-place", is_flag=True, help="Overwrite the inputs with their cleaned text.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for report.json and REPORT.md (default: the output folder; in place: a new folder in the user's state folder).")
 @click.option("--allow-read-only", is_flag=True, help="With --in-place: also rewrite read-only files.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are left (input errors still exit 2).")
+@_STDIN_FILENAME
 @_config_options
 @_batch_options
+@_output_options
 @_reports_errors
-def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, report_dir: Path | None, allow_read_only: bool, **flags: Any) -> None:
+def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, report_dir: Path | None, allow_read_only: bool, exit_zero: bool, stdin_filename: str | None, quiet: bool, colour: str, **flags: Any) -> None:
     """Clean files and folders (their *.txt and *.md) into OUTPUT, or '-' from stdin to stdout."""
-    run = _pop_batch_options(flags)
+    if in_place and output_dir is not None:
+        raise click.UsageError("--in-place rewrites the inputs and -o writes copies elsewhere: give one of them")
+    reads_stdin = _stdin_paths(paths, stdin_filename)
+    if reads_stdin and (output_dir is not None or in_place):
+        raise click.UsageError("'clean -' writes the cleaned text to stdout: drop -o/--in-place (or redirect stdout to a file)")
+    if not reads_stdin and not in_place and output_dir is None:
+        raise click.UsageError("give an output folder with -o DIR, or --in-place")
+    run = _pop_batch_options(flags, quiet=quiet)
     config = _config(**flags)
     fail_on = Severity[config.fail_on.upper()]
-    if paths == ("-",):
-        result = clean_bytes(sys.stdin.buffer.read(), "<stdin>", config)
-        sys.stdout.write(result.output)
+    if reads_stdin:
         from cleaner.checks import remaining_problems
 
-        sys.exit(ExitStatus.FINDINGS if remaining_problems(result, fail_on) else ExitStatus.OK)
-    if not in_place and output_dir is None:
-        raise click.UsageError("give an output folder with -o DIR, or --in-place")
+        result = _stdin(stdin_filename, config)
+        sys.stdout.write(result.output)
+        sys.exit(ExitStatus.FINDINGS if remaining_problems(result, fail_on) and not exit_zero else ExitStatus.OK)
     batch = _run_batch(paths, config, output_dir, run, write=True, in_place=in_place, keep=False, report_dir=report_dir, allow_read_only=allow_read_only)
     _report_errors(batch.errors)
-    cached = f", {batch.cache_hits} from cache" if batch.cache_hits else ""
-    click.echo(f"cleaned {batch.documents} file(s){cached}, {batch.changed} changed, {batch.problems} problem(s) left, {len(batch.errors)} error(s)", err=True)
-    sys.exit(_status(batch, batch.problems))
+    if not quiet:
+        cached = f", {batch.cache_hits} from cache" if batch.cache_hits else ""
+        click.echo(f"cleaned {batch.documents} file(s){cached}, {batch.changed} changed, {batch.problems} problem(s) left, {len(batch.errors)} input error(s)", err=True)
+    sys.exit(_status(batch, 0 if exit_zero else batch.problems))
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("--word", is_flag=True, help="Word-level diff, coloured in a terminal.")
 @click.option("--stat", is_flag=True, help="One line per file: lines changed, like 'git diff --stat'.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Write a side-by-side HTML view of one document to this file.")
+@_STDIN_FILENAME
 @_config_options
 @_batch_options
+@_output_options
 @_reports_errors
-def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None, **flags: Any) -> None:
+def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None, stdin_filename: str | None, quiet: bool, colour: str, **flags: Any) -> None:
     """Show the change cleaning would make, as a unified diff (exit 1 if anything would change)."""
-    run = _pop_batch_options(flags)
+    _refuse_fail_on(flags, "diff")
+    run = _pop_batch_options(flags, quiet=quiet)
     config = _config(**flags)
+    reads_stdin = _stdin_paths(paths, stdin_filename)
     if html_path is not None:
         from cleaner.emit.html import report_html
         from cleaner.fileio import write_atomically
 
         if len(paths) != 1 or Path(paths[0]).is_dir():
             raise click.UsageError("--html takes exactly one document")
-        result = _clean_one(paths[0], config)
-        write_atomically(html_path, report_html([result], config, title=f"cleaner diff: {paths[0]}"))
+        result = _stdin(stdin_filename, config) if reads_stdin else _clean_one(paths[0], config)
+        write_atomically(html_path, report_html([result], config, title=f"cleaner diff: {result.source}"))
         sys.exit(ExitStatus.FINDINGS if result.changed else ExitStatus.OK)
-    batch = _run_batch(paths, config, None, run, write=False)
+    batch = BatchResult(results=[(_stdin(stdin_filename, config), None)]) if reads_stdin else _run_batch(paths, config, None, run, write=False)
     if stat:
         click.echo(diff_views.stat([(r.source, r.input_text, r.output) for r, _ in batch.results]), nl=False)
     for result, _ in [] if stat else batch.results:
-        name = Path(result.source).name
-        click.echo(diff_views.word_diff(result.input_text, result.output) if word else diff_views.unified(result.input_text, result.output, name), nl=False)
+        shown = diff_views.word_diff(result.input_text, result.output) if word else diff_views.unified(result.input_text, result.output, result.source)
+        click.echo(shown, nl=False, color=_COLOUR[colour])
     _report_errors(batch.errors)
     sys.exit(_status(batch, sum(1 for r, _ in batch.results if r.changed)))
 
@@ -227,18 +328,21 @@ def diff(paths: tuple[str, ...], word: bool, stat: bool, html_path: Path | None,
 @click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
 @_config_options
 @_batch_options
+@_output_options
 @_reports_errors
-def report(paths: tuple[str, ...], output_path: Path, **flags: Any) -> None:
+def report(paths: tuple[str, ...], output_path: Path, quiet: bool, colour: str, **flags: Any) -> None:
     """Write one self-contained HTML page reviewing what cleaning does to each document."""
     from cleaner.emit.html import report_html
     from cleaner.fileio import write_atomically
 
-    run = _pop_batch_options(flags)
+    _refuse_fail_on(flags, "report")
+    run = _pop_batch_options(flags, quiet=quiet)
     config = _config(**flags)
     batch = _run_batch(paths, config, None, run, write=False)
     write_atomically(output_path, report_html([r for r, _ in batch.results], config))
     _report_errors(batch.errors)
-    click.echo(f"wrote {output_path} ({len(batch.results)} document(s))", err=True)
+    if not quiet:
+        click.echo(f"wrote {output_path} ({len(batch.results)} document(s))", err=True)
     sys.exit(ExitStatus.ERROR if batch.errors else ExitStatus.OK)
 
 
@@ -248,7 +352,7 @@ def _clean_one(path: str, config: Config) -> CleanResult:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CleanerError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return clean_bytes(data, path, config)
+    return clean_bytes(data, path, config.for_path(path))
 
 
 @main.command()
@@ -257,26 +361,40 @@ def _clean_one(path: str, config: Config) -> CleanResult:
 @_config_options
 @_reports_errors
 def explain(path: str, rule_prefix: str | None, **flags: Any) -> None:
-    """List every edit cleaning makes to PATH: stage, rule, line:column, before → after, why."""
+    """List every edit cleaning makes to PATH at its line:column in the file, then why, once per rule."""
+    _refuse_fail_on(flags, "explain")
     config = _config(**flags)
     result = _clean_one(path, config)
     registry = registry_for(config)
-    shown = 0
-    for stage_pass, fix in result.log.applied:
-        if rule_prefix and not fix.rule_id.startswith(rule_prefix):
-            continue
-        lines = line_index(stage_pass.input_text)
+    lines = line_index(result.input_text)
+    rows: list[tuple[int, str, str]] = []  # (offset in the file, rule, line of output)
+    for index, stage_pass in enumerate(result.log.passes):
+        for fix in stage_pass.applied:
+            for edit in fix.edits if not rule_prefix or matches_prefix(fix.rule_id, rule_prefix) else ():
+                offset = to_input_offset(result.log, index, edit.start)
+                line, column = lines.line_col(offset)
+                rows.append((offset, fix.rule_id, f"{path}:{line}:{column}: [{stage_pass.stage}] {fix.rule_id} ({fix.applicability.label}) {edit.before!r} → {edit.after!r}"))
+        for skipped in stage_pass.skipped:
+            if rule_prefix and not matches_prefix(skipped.fix.rule_id, rule_prefix):
+                continue
+            offset = to_input_offset(result.log, index, skipped.fix.start)
+            line, column = lines.line_col(offset)
+            rows.append((offset, skipped.fix.rule_id, f"{path}:{line}:{column}: [{stage_pass.stage}] {skipped.fix.rule_id} not applied ({skipped.reason.value}): {skipped.fix.message}"))
+    rows.sort(key=lambda row: row[0])
+    for _, _, text in rows:
+        click.echo(text)
+    reasons: dict[str, str] = {}
+    for _, fix in result.log.applied:
         rule = registry.get(fix.rule_id)
-        for edit in fix.edits:
-            line, column = lines.line_col(edit.start)
-            click.echo(f"{path}:{line}:{column}: [{stage_pass.stage}] {fix.rule_id} ({fix.applicability.label}) {edit.before!r} → {edit.after!r}")
-            shown += 1
-        click.echo(f"    why: {rule.why if rule and rule.why else fix.message}")
-    for stage_pass, skipped in result.log.skipped:
-        lines = line_index(stage_pass.input_text)
-        line, column = lines.line_col(skipped.fix.start)
-        click.echo(f"{path}:{line}:{column}: [{stage_pass.stage}] {skipped.fix.rule_id} not applied ({skipped.reason.value}): {skipped.fix.message}")
-    click.echo(f"{shown} edit(s); positions are in the text each stage received.", err=True)
+        reasons.setdefault(fix.rule_id, rule.why if rule and rule.why else fix.message)
+    shown = {rule for _, rule, _ in rows}
+    if shown & set(reasons):
+        click.echo("\nwhy:")
+    for rule_id, why in reasons.items():
+        if rule_id in shown:
+            click.echo(f"  {rule_id}: {' '.join(why.split())}")
+    edits = sum(1 for row in rows if " not applied (" not in row[2])
+    click.echo(f"{edits} edit(s) by {len(shown & set(reasons))} rule(s); positions are in {path} as it is on disk.", err=True)
 
 
 @main.command()
@@ -320,31 +438,56 @@ def score(paths: tuple[str, ...], output_format: str) -> None:
 @click.option("--changed-lines-only", is_flag=True, help="With --changed-since: only problems on lines the change added or modified.")
 @click.option("--against", "committed", type=click.Path(file_okay=False, path_type=Path), help="Also report inputs whose cleaned copy in this folder is missing or stale.")
 @click.option("--only", "only_rules", multiple=True, metavar="RULE_PREFIX", help="Report only problems of these rules (repeatable); the cleaning itself is unchanged.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found (input errors still exit 2).")
+@click.option("--statistics", is_flag=True, help="Instead of each problem, count them per rule.")
+@_STDIN_FILENAME
 @_config_options
 @_batch_options
+@_output_options
 @_reports_errors
-def check(paths: tuple[str, ...], output_format: str, changed_since: str | None, changed_lines_only: bool, committed: Path | None, only_rules: tuple[str, ...], **flags: Any) -> None:
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    changed_since: str | None,
+    changed_lines_only: bool,
+    committed: Path | None,
+    only_rules: tuple[str, ...],
+    exit_zero: bool,
+    statistics: bool,
+    stdin_filename: str | None,
+    quiet: bool,
+    colour: str,
+    **flags: Any,
+) -> None:
     """Report problems without writing: spun documents, changes cleaning would make, findings.
 
     Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 for usage or
-    input errors.
+    input errors. PATH '-' reads standard input (name it with --stdin-filename).
     """
     from cleaner.checks import failing, only_lines, problems_of, stale_output
-    from cleaner.emit.formats import render
+    from cleaner.emit.formats import render, statistics as per_rule, summary
 
-    run = _pop_batch_options(flags)
+    run = _pop_batch_options(flags, quiet=quiet)
     config = _config(**flags)
     if changed_lines_only and not changed_since:
         raise click.UsageError("--changed-lines-only needs --changed-since")
+    if statistics and output_format != "text":
+        raise click.UsageError("--statistics is a text view; leave out --format or use --format text")
+    reads_stdin = _stdin_paths(paths, stdin_filename)
+    if reads_stdin and (changed_since or committed is not None):
+        raise click.UsageError("standard input has no git history or committed output: drop --changed-since/--against")
     targets: Sequence[str] = paths
     if changed_since:
         from cleaner import vcs
 
         targets = [p.as_posix() for p in vcs.changed_files(changed_since, list(paths)) if config.wants(p.as_posix())]
-    batch = _run_batch(targets, config, None, run, write=False) if targets else BatchResult()
+    if reads_stdin:
+        batch = BatchResult(results=[(_stdin(stdin_filename, config), None)])
+    else:
+        batch = _run_batch(targets, config, None, run, write=False) if targets else BatchResult()
     problems = []
     for result, name in batch.results:
-        problems += problems_of(result, config)
+        problems += problems_of(result, config.for_path(result.source) if reads_stdin else config)
         if committed is not None:
             stale = stale_output(result, committed / (name or Path(result.source).name))
             problems += [stale] if stale else []
@@ -354,13 +497,15 @@ def check(paths: tuple[str, ...], output_format: str, changed_since: str | None,
         from cleaner import vcs
 
         problems = only_lines(problems, {r.source: vcs.changed_lines(changed_since, Path(r.source)) for r, _ in batch.results})
-    rules = {rule.id: rule.message for rule in registry_for(config).rules}
-    click.echo(render(output_format, problems, batch.errors, rules), nl=False)
+    problems.sort(key=lambda p: (p.path, p.line, p.column, p.end_line, p.end_column, p.rule))
+    rules = {rule.id: rule for rule in registry_for(config).rules}
+    shown = per_rule(problems) if statistics else render(output_format, problems, batch.errors, rules)
+    click.echo(shown, nl=False, color=_COLOUR[colour])
     if output_format == "text":
         _report_errors(batch.errors)
-        suppressed = sum(1 for p in problems if p.suppressed)
-        click.echo(f"checked {len(batch.results)} file(s): {len(problems)} problem(s), {suppressed} suppressed, {len(batch.errors)} error(s)", err=True)
-    sys.exit(_status(batch, failing(problems, Severity[config.fail_on.upper()])))
+        if not quiet:
+            click.echo(summary(problems, len(batch.results), batch.errors), err=True)
+    sys.exit(_status(batch, 0 if exit_zero else failing(problems, Severity[config.fail_on.upper()])))
 
 
 @main.command("config")
@@ -368,8 +513,7 @@ def check(paths: tuple[str, ...], output_format: str, changed_since: str | None,
 @_reports_errors
 def show_config(**flags: Any) -> None:
     """Print the effective configuration and where each value came from."""
-    flags["rules"] = flags.pop("rule_dirs", ())
-    config, origins = resolve(flags)
+    config, origins = _resolve(flags)
     for key, value in config.as_table().items():
         click.echo(f"{key} = {json.dumps(value, ensure_ascii=False)}  # {origins[key.replace('-', '_')]}")
 

@@ -301,14 +301,35 @@ def load_config(start: Path | None = None) -> Config:
     return from_mapping(table, origin) if origin else Config()
 
 
-def resolve(flags: Mapping[str, object], start: Path | None = None) -> tuple[Config, dict[str, str]]:
+def read_config_file(path: Path) -> tuple[Mapping[str, object], str]:
+    """Read a configuration file named on the command line (``--config FILE``).
+
+    A ``pyproject.toml`` gives its ``[tool.cleaner]`` table (empty if it has none); any
+    other file is a ``cleaner.toml``, whose top level is the table.
+    """
+    data = _read_toml(path)
+    if path.name != "pyproject.toml":
+        return data, str(path)
+    tool = data.get("tool", {})
+    table = tool.get("cleaner", {}) if isinstance(tool, dict) else {}
+    return (table if isinstance(table, dict) else {}), f"{path} [tool.cleaner]"
+
+
+def resolve(flags: Mapping[str, object], start: Path | None = None, *, config_file: Path | None = None, isolated: bool = False) -> tuple[Config, dict[str, str]]:
     """Combine the configuration file with command-line flags (flags win).
 
     Returns the configuration and, for every key, where its value came from:
     ``default``, the file, or ``command line``. Flags that were not given are ``None``
-    (or empty for repeatable ones) and leave the file's value alone.
+    (or empty for repeatable ones) and leave the file's value alone. ``config_file``
+    replaces the search upwards from ``start``; ``isolated`` reads no file at all.
     """
-    table, origin = find_config_table(start)
+    table: Mapping[str, object]
+    if isolated:
+        table, origin = {}, ""
+    elif config_file is not None:
+        table, origin = read_config_file(config_file)
+    else:
+        table, origin = find_config_table(start)
     config = from_mapping(table, origin) if origin else Config()
     origins = {f.name: (origin if f.name in {k.replace("-", "_") for k in table} else "default") for f in fields(Config)}
     given = {k: (tuple(v) if isinstance(v, list | tuple) else v) for k, v in flags.items()}

@@ -69,9 +69,10 @@ def test_every_format_is_well_formed(fmt: str) -> None:
         root = ET.fromstring(out)
         assert root.tag == "checkstyle" and root.find("file").get("name").endswith(SPUN_SEED.name)  # type: ignore[union-attr]
     elif fmt == "github":
-        lines = out.splitlines()
-        assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
-        assert any("title=spin.spun-document" in line for line in lines)
+        *annotations, more = out.splitlines()
+        assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in annotations)
+        assert annotations[0].startswith("::error ") and "title=spin.spun-document" in annotations[0]  # most severe first
+        assert more.startswith("cleaner: ") and "more problems not annotated" in more
     else:
         assert f"{SPUN_SEED}:1:1: error spin.spun-document" in out
 
@@ -168,3 +169,13 @@ def test_changed_since_outside_git_is_one_clear_line(in_tmp: Path) -> None:
     (in_tmp / "a.txt").write_text("Text.\n", encoding="utf-8")
     code, _, err = run("check", "a.txt", "--changed-since", "HEAD")
     assert code == 2 and "not inside a git repository" in err and len(err.strip().splitlines()) == 1
+
+
+def test_protected_markdown_code_is_not_a_problem(in_tmp: Path) -> None:
+    # Aligned comments in a fenced block and double spaces in inline code are left alone
+    # on purpose: no finding, and neither check nor clean --in-place fails on them.
+    (in_tmp / "README.md").write_text("# Notes\n\n```\nx  =  1   # aligned\n```\n\nSee `a  b` here.\n", encoding="utf-8")
+    code, out, _ = run("check", "README.md", "--format", "json", "--grammar", "off", "--fail-on", "info")
+    assert code == 0 and json.loads(out)["findings"] == []
+    assert run("clean", "README.md", "--in-place", "--grammar", "off", "--no-cache")[0] == 0
+    assert "x  =  1   # aligned" in (in_tmp / "README.md").read_text(encoding="utf-8")

@@ -69,3 +69,34 @@ def test_screenshot_shows_the_highlights(page: Path) -> None:
     assert by_colour.get((0xFF, 0xD7, 0xD5), 0) > 2000  # removed text (left)
     assert by_colour.get((0xC8, 0xF7, 0xC5), 0) > 2000  # inserted text (right)
     assert by_colour.get((0x23, 0x37, 0x4D), 0) > 10000  # the header bar
+
+
+def test_summary_links_line_numbers_aligned_rows_and_spin_after_cleaning(page: Path) -> None:
+    dom = browser(page, "--dump-dom").stdout
+    summary = dom.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
+    assert "1 document(s); 1 spun before cleaning, 0 still spun after" in summary and "edit(s) (normalise" in summary
+    assert '<a href="#doc-1">' in summary and '<section class="doc" id="doc-1">' in dom
+    assert "spun before cleaning, not after" in dom  # the verdict after cleaning, not the score before
+    table = dom.split("problems left after cleaning", 1)[1]
+    assert "spin.spun-document" not in table
+    grid = dom.split('<div class="sides">', 1)[1].split("<h3>problems left", 1)[0]
+    before, after = grid.count('<div class="side before">'), grid.count('<div class="side after">')
+    assert before == after > 5  # one row per paragraph: each input paragraph beside what it became
+    left = [int(n) for n in re.findall(r'<div class="side before"><span class="ln" data-n="(\d+)">', grid)]
+    right = [int(n) for n in re.findall(r'<div class="side after"><span class="ln" data-n="(\d+)">', grid)]
+    assert left[0] == right[0] == 1 and left == sorted(set(left)) and right == sorted(set(right))
+    assert right[-1] > left[-1]  # the output's line numbers: cleaning puts a blank line between paragraphs
+    assert len(re.findall(r'class="ln" data-n="\d+"', grid)) > 40
+    assert re.search(r'<del class="e stage-normalise"[^>]*>[^<]*<span class="ws">', grid)  # whitespace edits are drawn
+    assert 'id="mono"' in dom and 'for="mono"' in dom
+
+
+def test_remaining_findings_are_highlighted_in_the_output(tmp_path: Path) -> None:
+    out = tmp_path / "review.html"
+    (tmp_path / "a.txt").write_text("They reached a agreemnt about the the plan.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "a.txt"), "-o", str(out), "--grammar", "harper"], catch_exceptions=False)
+    assert result.exit_code == 0
+    dom = browser(out, "--dump-dom").stdout
+    marked = re.findall(r'<mark class="f" data-rule="([^"]+)"[^>]*>([^<]*)</mark>', dom)
+    assert marked and all(rule.startswith("grammar.") for rule, _ in marked)
+    assert "problems left after cleaning (0)" not in dom

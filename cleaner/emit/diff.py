@@ -10,9 +10,14 @@ import click
 _WORDS = re.compile(r"\s+|[^\s]+")
 
 
-def unified(before: str, after: str, name: str) -> str:
-    """Return a unified diff of two texts, labelled ``a/name`` and ``b/name``."""
-    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}")
+def unified(before: str, after: str, path: str) -> str:
+    """Return a unified diff of two texts, labelled ``a/PATH`` and ``b/PATH``.
+
+    ``path`` is the file as it was named (``seeds/x.txt``), so ``git apply`` and
+    ``patch -p1`` run from the same folder apply the diff, and files of one name in
+    two folders stay apart.
+    """
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
