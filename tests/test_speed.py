@@ -55,3 +55,44 @@ def test_paragraph_index_finds_what_all_pairs_find(word_lists: list[list[str]], 
             index.add(key, position)
         answers.append(original)
     assert answers == _all_pairs_first_copy(keys, similarity)
+
+
+def _textstat_or_skip():  # type: ignore[no-untyped-def]
+    import pytest
+
+    try:
+        from textstat.textstat import textstatistics
+    except ImportError as exc:  # textstat 0.7.3 needs pkg_resources (setuptools < 81)
+        pytest.skip(f"textstat 0.7.3, the oracle, cannot be imported here: {exc}")
+    return textstatistics()
+
+
+def test_readability_equals_textstat_on_the_seeds_and_odd_texts() -> None:
+    from cleaner.stages import readability
+
+    from .conftest import ROOT
+
+    oracle = _textstat_or_skip()
+    metrics = {
+        "flesch_reading_ease": oracle.flesch_reading_ease,
+        "flesch_kincaid_grade": oracle.flesch_kincaid_grade,
+        "gunning_fog": oracle.gunning_fog,
+        "smog_index": oracle.smog_index,
+        "coleman_liau_index": oracle.coleman_liau_index,
+        "dale_chall": oracle.dale_chall_readability_score,
+        "sentences": oracle.sentence_count,
+        "words": oracle.lexicon_count,
+    }
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts += ["a", "Hello.", "\u0130stanbul\u2019s caf\u00e9\u2014na\u00efve= x=y 'quoted'", "One. Two. Three four five six.", "123 abc."]
+    for text in texts:
+        assert readability.score(text) == {name: round(float(metric(text)), 2) for name, metric in metrics.items()}
+
+
+def test_cleaner_never_imports_pkg_resources() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, cleaner.cli, cleaner.stages.readability as r; r.score('One two three. Four five six.'); print('pkg_resources' in sys.modules, 'textstat' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
