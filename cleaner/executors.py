@@ -16,14 +16,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cleaner.api import CleanResult, clean_bytes
 from cleaner.config import Config
-from cleaner.errors import CleanerError, ConfigError
+from cleaner.errors import CleanerError, ConfigError, WorkerLostError
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,18 +85,43 @@ class LocalProcesses:
     """Clean documents in ``jobs`` worker processes on this machine.
 
     Workers are started with ``spawn`` (no state forked from a process that already
-    runs an engine).
+    runs an engine) once, and stay for the batch. A worker that dies (killed, out of
+    memory) breaks the pool: it is started again, and each document that was in flight
+    is cleaned again when its turn comes, alone; one whose worker dies again gets an
+    error line (:class:`WorkerLostError`) and the batch goes on. ``work`` is what a
+    worker runs on a payload (tests pass one that kills its worker).
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, work: Callable[[Payload], CleanResult | str] = clean_payload) -> None:
         self.window = jobs * 8
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        self._jobs = jobs
+        self._work = work
+        self._pool = self._start()
 
-    def submit(self, payload: Payload) -> Future[CleanResult | str]:
-        return self._pool.submit(clean_payload, payload)
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context("spawn"))
 
-    def result(self, handle: Future[CleanResult | str]) -> CleanResult | str:
-        return handle.result()
+    def submit(self, payload: Payload) -> tuple[Payload, ProcessPoolExecutor, Future[CleanResult | str]]:
+        return payload, self._pool, self._pool.submit(self._work, payload)
+
+    def result(self, handle: tuple[Payload, ProcessPoolExecutor, Future[CleanResult | str]]) -> CleanResult | str:
+        payload, pool, future = handle
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass
+        self._restart(pool)
+        try:
+            return self._pool.submit(self._work, payload).result()
+        except BrokenProcessPool:
+            self._restart(self._pool)
+            return WorkerLostError(f"{payload.source}: the worker process cleaning it died").one_line()
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        """Replace the pool if ``broken`` is still the current one."""
+        if broken is self._pool:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner import __version__
 from cleaner.api import CleanResult
 from cleaner.document import LineIndex, line_index
+from cleaner.errors import OutputError
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
 SCHEMA = "cleaner.report/1"
@@ -140,22 +142,32 @@ class ReportWriter:
 
     def add(self, document_line: str, row: str) -> None:
         """Append one document: its :func:`document_line` and its :func:`markdown_row`."""
-        self._stream.write(("\n" if self._first else ",\n") + "    " + document_line)
+        with self._writing():
+            self._stream.write(("\n" if self._first else ",\n") + "    " + document_line)
         self._first = False
         self._rows.append(row)
 
     def finish(self, errors: Sequence[FileError]) -> None:
         """Close the JSON with the errors and the header fields; write ``REPORT.md``."""
-        error_list = [{"input": e.source, "message": e.message} for e in errors]
-        tail = {"errors": error_list, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
-        body = json.dumps(tail, ensure_ascii=False, indent=2, sort_keys=True)[2:-2]  # the three fields, without braces
-        self._stream.write(("]" if self._first else "\n  ]") + ",\n" + body + "\n}\n")
-        self._stream.close()
-        os.chmod(self._temporary, 0o644)
-        os.replace(self._temporary, self.folder / "report.json")
-        from cleaner.batch import write_atomically
+        with self._writing():
+            error_list = [{"input": e.source, "message": e.message} for e in errors]
+            tail = {"errors": error_list, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
+            body = json.dumps(tail, ensure_ascii=False, indent=2, sort_keys=True)[2:-2]  # the three fields, without braces
+            self._stream.write(("]" if self._first else "\n  ]") + ",\n" + body + "\n}\n")
+            self._stream.close()
+            os.chmod(self._temporary, 0o644)
+            os.replace(self._temporary, self.folder / "report.json")
+            from cleaner.batch import write_atomically
 
-        write_atomically(self.folder / "REPORT.md", markdown_page(self._rows, errors))
+            write_atomically(self.folder / "REPORT.md", markdown_page(self._rows, errors))
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn an OS error (a full disk) while writing the reports into one line."""
+        try:
+            yield
+        except OSError as exc:
+            raise OutputError(f"{self.folder}: cannot write report.json and REPORT.md: {exc.strerror or exc}") from None
 
     def abandon(self) -> None:
         """Drop the unfinished report (an interrupted or failed batch)."""
