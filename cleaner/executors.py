@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -128,7 +129,15 @@ class LocalProcesses:
 
 
 class DaskCluster:
-    """Clean documents on a Dask cluster (the scheduler at ``address``)."""
+    """Clean documents on a Dask cluster (the scheduler at ``address``).
+
+    Results are awaited ``poll_seconds`` at a time: when the cluster has had no worker
+    for ``workerless_seconds``, the document gets an error line instead of a wait that
+    never ends.
+    """
+
+    poll_seconds = 5.0
+    workerless_seconds = 60.0
 
     def __init__(self, address: str) -> None:
         try:
@@ -142,10 +151,24 @@ class DaskCluster:
         self.window = max(16, 8 * sum(self._client.nthreads().values()))  # type: ignore[no-untyped-call]
 
     def submit(self, payload: Payload) -> Any:
-        return self._client.submit(clean_payload, payload, pure=False)
+        return payload.source, self._client.submit(clean_payload, payload, pure=False)
 
     def result(self, handle: Any) -> CleanResult | str:
-        return handle.result()  # type: ignore[no-any-return]
+        """Wait for a document; with no worker left for ``workerless_seconds``, give an error line."""
+        source, future = handle
+        workerless_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=self.poll_seconds)  # type: ignore[no-any-return]
+            except TimeoutError:
+                if self._client.scheduler_info().get("workers"):  # type: ignore[no-untyped-call]
+                    workerless_since = None
+                    continue
+                now = time.monotonic()
+                workerless_since = workerless_since or now
+                if now - workerless_since >= self.workerless_seconds:
+                    future.cancel()
+                    return WorkerLostError(f"{source}: no Dask worker is left to clean it", hint="start workers for the scheduler (dask worker ADDRESS)").one_line()
 
     def close(self) -> None:
         self._client.close()  # type: ignore[no-untyped-call]

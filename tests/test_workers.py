@@ -67,3 +67,20 @@ def _recording(init, errors: list):  # type: ignore[no-untyped-def]
         errors.extend(kwargs.get("errors", []))
 
     return record
+
+
+def test_a_dask_cluster_without_workers_gives_error_lines_instead_of_waiting_for_ever(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed", reason="Dask is the 'dask' extra")
+    from cleaner.executors import DaskCluster
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "doc.txt").write_text("A document.\n", encoding="utf-8")
+    with distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        executor = DaskCluster(cluster.scheduler_address)
+        executor.poll_seconds, executor.workerless_seconds = 0.2, 1.0
+        try:
+            batch = clean_files([corpus], tmp_path / "out", Config(grammar="off"), executor=executor)
+        finally:
+            executor.close()
+    assert [e.message.split(":")[0] for e in batch.errors] == ["error[C205]"] and "no Dask worker" in batch.errors[0].message
