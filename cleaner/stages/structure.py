@@ -74,6 +74,8 @@ def find_repeats(rule: Rule, text: str) -> list[Fix]:
     found = itertools.islice(paragraphs(text), within_first or None)
     keyed = ((position, para, word_key(para.text)) for position, para in enumerate(found))
     candidates = [(position, para, key) for position, para, key in keyed if min_words <= len(key) <= max_words]
+    if len(candidates) < 2:  # nothing to repeat: skip indexing (one long paragraph is common)
+        return []
     index = ParagraphIndex((key for _, _, key in candidates), similarity)
     fixes = []
     for position, para, key in candidates:
