@@ -121,7 +121,8 @@ def main() -> None:
         print(f"  {'plain ftfy.fix_text, same corpus':<38} {floor:8.1f} s  {mb / floor:6.2f} MB/s  {documents / floor:7.1f} docs/s")
         one, two = figures["no grammar, 1 job(s), cold"], figures["no grammar, 2 job(s), cold"]
         warm = figures["no grammar, 2 jobs, warm re-run"] / figures["no grammar, 2 job(s), cold"]
-        print(json.dumps({"speedup_1_to_2_jobs": round(one / two, 2), "warm_over_cold": round(warm, 3)}))
+        # Throughput relative to plain ftfy, one job, start-up included (target >= 0.3, goal 0.5).
+        print(json.dumps({"ratio_to_ftfy_1_job": round(floor / one, 3), "speedup_1_to_2_jobs": round(one / two, 2), "warm_over_cold": round(warm, 3)}))
 
 
 if __name__ == "__main__":

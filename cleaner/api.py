@@ -93,8 +93,14 @@ def clean_text(
         markdown=markdown,
         ingest=dict(ingest_info or {}),
         stages=stages,
-        readability={"before": readability.score(text), "after": readability.score(run.output)},
+        readability=_readability(text, run.output),
     )
+
+
+def _readability(text: str, output: str) -> dict[str, Mapping[str, float]]:
+    """Score the text before and after cleaning (once when cleaning changed nothing)."""
+    before = readability.score(text)
+    return {"before": before, "after": before if output == text else readability.score(output)}
 
 
 def clean_bytes(

@@ -47,6 +47,13 @@ class TooLargeError(InputError):
     hint = "split it into documents, or raise max-document-mb in the configuration"
 
 
+class WorkerLostError(InputError):
+    """The process cleaning a document died (killed, out of memory) twice over."""
+
+    code = "C205"
+    hint = "the document was tried again alone and its worker died again; check its size and the memory available"
+
+
 class OutputError(CleanerError):
     """An output cannot be written without losing or overwriting something."""
 

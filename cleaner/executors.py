@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cleaner.api import CleanResult, clean_bytes
 from cleaner.config import Config
-from cleaner.errors import CleanerError, ConfigError
+from cleaner.errors import CleanerError, ConfigError, WorkerLostError
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,25 +86,58 @@ class LocalProcesses:
     """Clean documents in ``jobs`` worker processes on this machine.
 
     Workers are started with ``spawn`` (no state forked from a process that already
-    runs an engine).
+    runs an engine) once, and stay for the batch. A worker that dies (killed, out of
+    memory) breaks the pool: it is started again, and each document that was in flight
+    is cleaned again when its turn comes, alone; one whose worker dies again gets an
+    error line (:class:`WorkerLostError`) and the batch goes on. ``work`` is what a
+    worker runs on a payload (tests pass one that kills its worker).
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, work: Callable[[Payload], CleanResult | str] = clean_payload) -> None:
         self.window = jobs * 8
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        self._jobs = jobs
+        self._work = work
+        self._pool = self._start()
 
-    def submit(self, payload: Payload) -> Future[CleanResult | str]:
-        return self._pool.submit(clean_payload, payload)
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context("spawn"))
 
-    def result(self, handle: Future[CleanResult | str]) -> CleanResult | str:
-        return handle.result()
+    def submit(self, payload: Payload) -> tuple[Payload, ProcessPoolExecutor, Future[CleanResult | str]]:
+        return payload, self._pool, self._pool.submit(self._work, payload)
+
+    def result(self, handle: tuple[Payload, ProcessPoolExecutor, Future[CleanResult | str]]) -> CleanResult | str:
+        payload, pool, future = handle
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass
+        self._restart(pool)
+        try:
+            return self._pool.submit(self._work, payload).result()
+        except BrokenProcessPool:
+            self._restart(self._pool)
+            return WorkerLostError(f"{payload.source}: the worker process cleaning it died").one_line()
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        """Replace the pool if ``broken`` is still the current one."""
+        if broken is self._pool:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)
 
 
 class DaskCluster:
-    """Clean documents on a Dask cluster (the scheduler at ``address``)."""
+    """Clean documents on a Dask cluster (the scheduler at ``address``).
+
+    Results are awaited ``poll_seconds`` at a time: when the cluster has had no worker
+    for ``workerless_seconds``, the document gets an error line instead of a wait that
+    never ends.
+    """
+
+    poll_seconds = 5.0
+    workerless_seconds = 60.0
 
     def __init__(self, address: str) -> None:
         try:
@@ -116,10 +151,24 @@ class DaskCluster:
         self.window = max(16, 8 * sum(self._client.nthreads().values()))  # type: ignore[no-untyped-call]
 
     def submit(self, payload: Payload) -> Any:
-        return self._client.submit(clean_payload, payload, pure=False)
+        return payload.source, self._client.submit(clean_payload, payload, pure=False)
 
     def result(self, handle: Any) -> CleanResult | str:
-        return handle.result()  # type: ignore[no-any-return]
+        """Wait for a document; with no worker left for ``workerless_seconds``, give an error line."""
+        source, future = handle
+        workerless_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=self.poll_seconds)  # type: ignore[no-any-return]
+            except TimeoutError:
+                if self._client.scheduler_info().get("workers"):  # type: ignore[no-untyped-call]
+                    workerless_since = None
+                    continue
+                now = time.monotonic()
+                workerless_since = workerless_since or now
+                if now - workerless_since >= self.workerless_seconds:
+                    future.cancel()
+                    return WorkerLostError(f"{source}: no Dask worker is left to clean it", hint="start workers for the scheduler (dask worker ADDRESS)").one_line()
 
     def close(self) -> None:
         self._client.close()  # type: ignore[no-untyped-call]

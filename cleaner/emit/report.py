@@ -11,7 +11,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from cleaner import __version__
 from cleaner.api import CleanResult
 from cleaner.document import LineIndex, line_index
 from cleaner.fileio import write_atomically
+from cleaner.errors import OutputError
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
 SCHEMA = "cleaner.report/1"
@@ -150,7 +152,8 @@ class ReportWriter:
 
     def add(self, document_line: str, row: str) -> None:
         """Append one document: its :func:`document_line` and its :func:`markdown_row`."""
-        self._stream.write(("\n" if self._first else ",\n") + "    " + document_line)
+        with self._writing():
+            self._stream.write(("\n" if self._first else ",\n") + "    " + document_line)
         self._first = False
         self._rows.append(row)
 
@@ -160,16 +163,25 @@ class ReportWriter:
         ``incomplete`` says why the run stopped early (the report then lists only the
         documents written, and says so in both files).
         """
-        error_list = [{"input": e.source, "message": e.message} for e in errors]
-        tail: dict[str, object] = {"errors": error_list, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
-        if incomplete:
-            tail["incomplete"] = incomplete
-        body = json.dumps(tail, ensure_ascii=False, indent=2, sort_keys=True)[2:-2]  # the fields, without braces
-        self._stream.write(("]" if self._first else "\n  ]") + ",\n" + body + "\n}\n")
-        self._stream.close()
-        os.chmod(self._temporary, 0o644)
-        os.replace(self._temporary, self.folder / "report.json")
-        write_atomically(self.folder / "REPORT.md", markdown_page(self._rows, errors, incomplete=incomplete))
+        with self._writing():
+            error_list = [{"input": e.source, "message": e.message} for e in errors]
+            tail: dict[str, object] = {"errors": error_list, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
+            if incomplete:
+                tail["incomplete"] = incomplete
+            body = json.dumps(tail, ensure_ascii=False, indent=2, sort_keys=True)[2:-2]  # the fields, without braces
+            self._stream.write(("]" if self._first else "\n  ]") + ",\n" + body + "\n}\n")
+            self._stream.close()
+            os.chmod(self._temporary, 0o644)
+            os.replace(self._temporary, self.folder / "report.json")
+            write_atomically(self.folder / "REPORT.md", markdown_page(self._rows, errors, incomplete=incomplete))
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn an OS error (a full disk) while writing the reports into one line."""
+        try:
+            yield
+        except OSError as exc:
+            raise OutputError(f"{self.folder}: cannot write report.json and REPORT.md: {exc.strerror or exc}") from None
 
     def abandon(self) -> None:
         """Drop the unfinished report (a failed batch); the placeholder stays and says so."""

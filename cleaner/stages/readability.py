@@ -1,58 +1,127 @@
-"""Readability: textstat metrics of a text, before and after cleaning. Never edits.
+"""Readability: textstat's metrics of a text, before and after cleaning. Never edits.
 
-textstat is pinned to 0.7.3, the last release that counts syllables with pyphen's
-bundled hyphenation dictionaries only; 0.7.4 and later look up the CMU pronouncing
-dictionary through NLTK, which downloads it on first use and fails offline. A test
-runs these metrics with the network blocked.
+The formulas are textstat 0.7.3's (English), computed here in one pass over one
+tokenization, with each distinct word's syllables counted once (pyphen's hyphenation
+positions + 1, as textstat 0.7.3 counts them). textstat itself is not imported: 0.7.3
+imports ``pkg_resources``, which current setuptools no longer has (Python 3.12+,
+pre-commit environments), and later releases fetch the CMU dictionary through NLTK at
+first use, which fails offline. The tests compare every metric with textstat 0.7.3
+where it can still be imported. The Dale-Chall easy words are textstat's list
+(``rules/readability/easy_words.txt``, MIT licence).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+import re
 from functools import lru_cache
 
-from textstat.textstat import textstatistics
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_SPACE = re.compile(r"\s")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+_DALE_CHALL_WORD = re.compile(r"[\w\='‘’]+")
 
-
-class _WordCachedTextstat(textstatistics):  # type: ignore[misc]
-    """textstat with word-level results remembered across texts.
-
-    Every metric recounts the syllables of every word, and textstat's own caches
-    hold 128 entries; counting each distinct word once is most of the stage's time
-    on a large corpus. The results are textstat's own, unchanged.
-    """
-
-    def syllable_count(self, text: str, lang: str | None = None) -> int:
-        """textstat 0.7.3's count (pyphen positions + 1 per word), one look-up per distinct word."""
-        if not any(c.isspace() for c in text):
-            return self._token_syllables(text)  # textstat asks word by word for most metrics
-        return sum(map(self._token_syllables, text.split()))
-
-    @lru_cache(maxsize=100_000)  # noqa: B019 - one instance for the process's lifetime
-    def _token_syllables(self, token: str) -> int:
-        return sum(len(self.pyphen.positions(word)) + 1 for word in self.remove_punctuation(token.lower()).split())
-
-    @lru_cache(maxsize=100_000)  # noqa: B019
-    def is_difficult_word(self, word: str, syllable_threshold: int = 2) -> bool:
-        return bool(super().is_difficult_word(word, syllable_threshold))
-
-
-_TEXTSTAT = _WordCachedTextstat()
-
-METRICS: tuple[tuple[str, Callable[[str], float]], ...] = (
-    ("flesch_reading_ease", _TEXTSTAT.flesch_reading_ease),
-    ("flesch_kincaid_grade", _TEXTSTAT.flesch_kincaid_grade),
-    ("gunning_fog", _TEXTSTAT.gunning_fog),
-    ("smog_index", _TEXTSTAT.smog_index),
-    ("coleman_liau_index", _TEXTSTAT.coleman_liau_index),
-    ("dale_chall", _TEXTSTAT.dale_chall_readability_score),
-    ("sentences", _TEXTSTAT.sentence_count),
-    ("words", _TEXTSTAT.lexicon_count),
+#: The metric names, in the order reports and ``cleaner score`` list them.
+NAMES: tuple[str, ...] = (
+    "flesch_reading_ease",
+    "flesch_kincaid_grade",
+    "gunning_fog",
+    "smog_index",
+    "coleman_liau_index",
+    "dale_chall",
+    "sentences",
+    "words",
 )
 
 
+def _metric(name: str) -> Callable[[str], float]:
+    """Return a function giving one metric of a text."""
+    return lambda text: score(text)[name]
+
+
+#: Each metric with a function computing it alone (all come from one :func:`score` pass).
+METRICS: tuple[tuple[str, Callable[[str], float]], ...] = tuple((name, _metric(name)) for name in NAMES)
+
+
+@lru_cache(maxsize=1)
+def _hyphenator() -> object:
+    """Load pyphen's en_US dictionary once, at the first text scored."""
+    from pyphen import Pyphen
+
+    return Pyphen(lang="en_US")
+
+
+@lru_cache(maxsize=1)
+def _easy_words() -> frozenset[str]:
+    """Return the Dale-Chall list of words most fourth-graders know."""
+    from cleaner.rulepacks import builtin_rules_dir
+
+    lines = (builtin_rules_dir() / "readability" / "easy_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines)
+
+
+@lru_cache(maxsize=200_000)
+def _syllables(token: str) -> int:
+    """Count the syllables of one whitespace-free token as textstat 0.7.3 does.
+
+    >>> _syllables("Readability!"), _syllables("--")
+    (4, 0)
+    """
+    positions = _hyphenator().positions  # type: ignore[attr-defined]
+    return sum(len(positions(word)) + 1 for word in _PUNCTUATION.sub("", token.lower()).split())
+
+
+def _round(number: float, points: int) -> float:
+    """Round half away from zero, as textstat's ``_legacy_round``."""
+    scale = 10**points
+    return float(math.floor(number * scale + math.copysign(0.5, number))) / scale
+
+
+def _word_count(text: str) -> int:
+    """Count words as textstat's ``lexicon_count``: punctuation removed, split on spaces."""
+    return len(_PUNCTUATION.sub("", text).split())
+
+
+def _ratio(numerator: float, denominator: float, points: int) -> float:
+    """Return the rounded quotient, 0 when there is nothing to divide by."""
+    return _round(numerator / denominator, points) if denominator else 0.0
+
+
 def score(text: str) -> dict[str, float]:
-    """Return every metric of :data:`METRICS` for ``text`` (zeros for a text without words)."""
+    """Return every metric of :data:`NAMES` for ``text`` (zeros for a text without words).
+
+    >>> score("The cat sat on the mat. It was happy. Then it slept all day.")["flesch_reading_ease"]
+    109.0
+    """
     if not any(ch.isalpha() for ch in text):
-        return {name: 0.0 for name, _ in METRICS}
-    return {name: round(float(metric(text)), 2) for name, metric in METRICS}
+        return dict.fromkeys(NAMES, 0.0)
+    words = _word_count(text)
+    found = _SENTENCE.findall(text)
+    sentences = max(1, sum(1 for sentence in found if _word_count(sentence) > 2))
+    syllables = polysyllables = 0
+    for token in text.lower().split():
+        count = _syllables(token)
+        syllables += count
+        polysyllables += count >= 3
+    easy = _easy_words()
+    hard = [word for word in set(_DALE_CHALL_WORD.findall(text.lower())) if word not in easy]
+    hard_three = sum(1 for word in hard if _syllables(word) >= 3)
+
+    sentence_length = _ratio(words, sentences, 1)
+    syllables_per_word = _ratio(syllables, words, 1)
+    letters = _round(_ratio(len(_PUNCTUATION.sub("", _SPACE.sub("", text))), words, 2) * 100, 2)
+    sentences_per_100 = _round(_ratio(sentences, words, 2) * 100, 2)
+    difficult = 100 - (words - len(hard)) / words * 100 if words else 0.0
+    dale_chall = 0.1579 * difficult + 0.0496 * sentence_length + (3.6365 if difficult > 5 else 0.0)
+    metrics = {
+        "flesch_reading_ease": _round(206.835 - 1.015 * sentence_length - 84.6 * syllables_per_word, 2),
+        "flesch_kincaid_grade": _round(0.39 * sentence_length + 11.8 * syllables_per_word - 15.59, 1),
+        "gunning_fog": _round(0.4 * (sentence_length + hard_three / words * 100), 2) if words else 0.0,
+        "smog_index": _round(1.043 * (30 * (polysyllables / sentences)) ** 0.5 + 3.1291, 1) if sentences >= 3 else 0.0,
+        "coleman_liau_index": _round(0.058 * letters - 0.296 * sentences_per_100 - 15.8, 2),
+        "dale_chall": _round(dale_chall, 2) if words else 0.0,
+        "sentences": sentences,
+        "words": words,
+    }
+    return {name: round(float(metrics[name]), 2) for name in NAMES}

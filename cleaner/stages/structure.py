@@ -15,7 +15,7 @@ Every removal is an edit whose ``before`` holds the removed text, so nothing is 
 
 from __future__ import annotations
 
-import difflib
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ from cleaner.model import Edit, Fix
 from cleaner.patterns import compile_pattern
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
+from cleaner.stages.near_duplicates import ParagraphIndex
 
 _WORD = re.compile(r"\w+")
 
@@ -70,39 +71,22 @@ def find_repeats(rule: Rule, text: str) -> list[Fix]:
     max_words = int(rule.param("max_words", 10_000))  # type: ignore[call-overload]
     similarity = float(rule.param("similarity", 1.0))  # type: ignore[arg-type]
     within_first = int(rule.param("within_first", 0))  # type: ignore[call-overload]
-    seen: list[tuple[tuple[str, ...], int]] = []
-    exact: set[tuple[str, ...]] = set()
+    found = itertools.islice(paragraphs(text), within_first or None)
+    keyed = ((position, para, word_key(para.text)) for position, para in enumerate(found))
+    candidates = [(position, para, key) for position, para, key in keyed if min_words <= len(key) <= max_words]
+    if len(candidates) < 2:  # nothing to repeat: skip indexing (one long paragraph is common)
+        return []
+    index = ParagraphIndex((key for _, _, key in candidates), similarity)
     fixes = []
-    for index, para in enumerate(paragraphs(text)):
-        if within_first and index >= within_first:
-            break
-        key = word_key(para.text)
-        if not min_words <= len(key) <= max_words:
-            continue
-        original = _earlier_copy(key, seen, exact, similarity)
+    for position, para, key in candidates:
+        original = index.earlier_copy(key)
         if original is None:
-            seen.append((key, index))
-            exact.add(key)
+            index.add(key, position)
             continue
-        removal = para.removal(text)
-        fixes.append(Fix(rule.id, (removal,), rule.applicability, rule.message, {"repeats_paragraph": original + 1}))
+        fixes.append(Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {"repeats_paragraph": original + 1}))
     return fixes
 
 
-def _earlier_copy(key: tuple[str, ...], seen: list[tuple[tuple[str, ...], int]], exact: set[tuple[str, ...]], similarity: float) -> int | None:
-    """Return the index of an earlier paragraph that ``key`` repeats, if any."""
-    if key in exact:
-        return next(i for k, i in seen if k == key)
-    if similarity >= 1.0:
-        return None
-    for earlier, index in seen:
-        if abs(len(earlier) - len(key)) > (1 - similarity) * max(len(earlier), len(key)):
-            continue
-        matcher = difflib.SequenceMatcher(None, earlier, key, autojunk=False)
-        # The cheap upper bounds first: most pairs of paragraphs fail them.
-        if matcher.real_quick_ratio() >= similarity and matcher.quick_ratio() >= similarity and matcher.ratio() >= similarity:
-            return index
-    return None
 
 
 def find_boilerplate(rule: Rule, text: str) -> list[Fix]:

@@ -1,0 +1,97 @@
+"""Benchmark how one document's cost grows with its size: every stage should be linear.
+
+Prints, in CPU seconds of ``clean_text`` (grammar off, rules loaded beforehand):
+
+* a document of many distinct paragraphs (the seeds' paragraphs with their words
+  shuffled, so no two are alike), at N and 4N paragraphs, and the ratio (target: at
+  most 5.5 for four times the text);
+* one long line with a mojibake in it, at L and 4L characters, and the ratio;
+* the pathological cases of issue 12: ``'a.' * 8000`` and 4,000 paragraphs;
+* start-up: seconds from ``python -m cleaner clean`` to the end of a one-document run
+  (grammar off, one job);
+* with ``--big MB``: one document of that many megabytes (target for 10 MB: < 30 s).
+
+Prints figures; it is not a test. Run:
+    .venv/bin/python benchmarks/linear_scale.py [PARAGRAPHS] [LINE_CHARS] [--big MB]
+(defaults 1000 and 50000).
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cleaner import Config, clean_text
+from cleaner.api import registry_for
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = Config(grammar="off")
+
+
+def distinct_paragraphs(count: int, seed: int = 5) -> str:
+    """Return ``count`` paragraphs made of the seeds' words, shuffled, each numbered."""
+    rng = random.Random(seed)
+    paragraphs = [p for s in sorted((ROOT / "seeds").glob("*.txt")) for p in s.read_text(encoding="utf-8").split("\n") if len(p.split()) > 8]
+    out = []
+    for i in range(count):
+        words = rng.choice(paragraphs).split()
+        rng.shuffle(words)
+        out.append(" ".join(words) + f" Paragraph {i}.")
+    return "\n\n".join(out) + "\n"
+
+
+def mojibake_line(characters: int) -> str:
+    """Return one line of about ``characters`` characters with a mojibake in the middle."""
+    half = "plain words in a line " * (characters // 44)
+    return half + "caf\u00c3\u00a9 " + half + "\n"
+
+
+def cpu_seconds(text: str) -> float:
+    """Return the CPU seconds ``clean_text`` takes on ``text``."""
+    start = time.process_time()
+    clean_text(text, CONFIG, services={"grammar": None})
+    return time.process_time() - start
+
+
+def scaling(label: str, small: str, large: str) -> None:
+    """Print the cost of ``small`` and ``large`` (four times the text) and their ratio."""
+    one, four = cpu_seconds(small), cpu_seconds(large)
+    print(f"  {label:<44} {len(small) / 1e6:6.2f} MB {one:7.2f} s   {len(large) / 1e6:6.2f} MB {four:7.2f} s   x{four / one:4.1f}")
+
+
+def start_up() -> float:
+    """Seconds for a whole one-document ``cleaner clean`` run (the process's start-up included)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "in"
+        folder.mkdir()
+        (folder / "one.txt").write_text((ROOT / "seeds" / "004_85affc11210ea103.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        command = [sys.executable, "-m", "cleaner", "clean", str(folder), "-o", str(Path(scratch) / "out"), "--grammar", "off", "--jobs", "1", "--no-cache"]
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    paragraphs = int(args[0]) if args else 1000
+    line = int(args[1]) if len(args) > 1 else 50_000
+    registry_for(CONFIG)
+    clean_text("Warm up.\n", CONFIG, services={"grammar": None})
+    print("one document, grammar off, CPU seconds")
+    scaling(f"distinct paragraphs: {paragraphs:,} -> {4 * paragraphs:,}", distinct_paragraphs(paragraphs), distinct_paragraphs(4 * paragraphs))
+    scaling(f"one line with a mojibake: {line:,} -> {4 * line:,} chars", mojibake_line(line), mojibake_line(4 * line))
+    print(f"  {repr('a.') + ' * 8000':<44} {cpu_seconds('a.' * 8000 + chr(10)):7.2f} s")
+    print(f"  {'4,000 distinct paragraphs':<44} {cpu_seconds(distinct_paragraphs(4000)):7.2f} s")
+    print(f"  {'start-up + one document (wall clock)':<44} {start_up():7.2f} s")
+    if "--big" in sys.argv:
+        megabytes = float(sys.argv[sys.argv.index("--big") + 1])
+        text = distinct_paragraphs(int(megabytes * 1e6 / 700))
+        print(f"  {f'one document of {len(text) / 1e6:.1f} MB':<44} {cpu_seconds(text):7.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Find the earlier paragraph a paragraph repeats, exactly or nearly, without all pairs.
+
+The structure stage asks, for each paragraph in turn, "which earlier paragraph does
+this one repeat?". Comparing it with every earlier one is quadratic (4,000 paragraphs:
+200 s). :class:`ParagraphIndex` answers with an inverted index and the prefix filter of
+similarity joins: two word sequences whose ``SequenceMatcher`` ratio reaches ``s``
+share at least ``s * n / (2 - s)`` of the ``n`` words of either one, so each must share
+a word with the other's rarest ``n - that + 1`` words. Only paragraphs found that way are
+compared, in their order, with the same tests as before, so the answer is the same.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
+
+WordKey = tuple[str, ...]
+#: A word or word pair with its occurrence number, so that sequences compare as sets.
+Element = tuple[tuple[str, ...], int]
+
+
+def _numbered(items: Iterable[tuple[str, ...]]) -> list[Element]:
+    """Number each item's occurrences: ``a b a`` -> ``(a, 0) (b, 0) (a, 1)``."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    numbered = []
+    for item in items:
+        numbered.append((item, seen[item]))
+        seen[item] += 1
+    return numbered
+
+
+def is_similar(earlier: WordKey, key: WordKey, similarity: float) -> bool:
+    """Tell whether ``key`` repeats ``earlier`` at ``similarity`` (``SequenceMatcher`` ratio).
+
+    >>> is_similar(("a", "b", "c", "d"), ("a", "b", "c", "e"), 0.75)
+    True
+    """
+    if abs(len(earlier) - len(key)) > (1 - similarity) * max(len(earlier), len(key)):
+        return False
+    matcher = difflib.SequenceMatcher(None, earlier, key, autojunk=False)
+    # The cheap upper bounds first: most pairs of paragraphs fail them.
+    return matcher.real_quick_ratio() >= similarity and matcher.quick_ratio() >= similarity and matcher.ratio() >= similarity
+
+
+class _Entry(NamedTuple):
+    """A paragraph in the index: its words, its words as a set, its shingle count."""
+
+    key: WordKey
+    words: frozenset[Element]
+    shingles: int
+
+
+class ParagraphIndex:
+    """The paragraphs seen so far, indexed to find the first one a new paragraph repeats.
+
+    ``keys`` are all the word keys that will be asked about (their shingle frequencies
+    fix the rarity order of the prefix filter); ``similarity`` below 1 finds near copies.
+
+    Why it finds every near copy: a ratio of ``s`` means ``m >= s (a + b) / 2`` words
+    matched in blocks; the blocks are separated by unmatched words, so the two share at
+    least ``3m - a - b - 1`` word pairs (for ``s > 2/3``; else single words, at least
+    ``m``). Two sets that share ``t`` elements share one among each one's ``n - t + 1``
+    rarest, and the first one they share (met first when going through the rarest)
+    sits where enough elements remain on both sides (PPJoin's positional filter). Then
+    the words shared (``SequenceMatcher.quick_ratio``, as one set intersection), and
+    only then the ratio itself, in paragraph order: the answer the all-pairs search
+    gives.
+
+    >>> index = ParagraphIndex([("a", "b"), ("c", "d"), ("a", "b")], 1.0)
+    >>> index.add(("a", "b"), 0); index.add(("c", "d"), 1)
+    >>> index.earlier_copy(("a", "b")), index.earlier_copy(("b", "a"))
+    (0, None)
+    """
+
+    def __init__(self, keys: Iterable[WordKey], similarity: float) -> None:
+        self.similarity = similarity
+        self._width = 2 if similarity > 2 / 3 else 1
+        self._first: dict[WordKey, int] = {}
+        self._added: dict[int, _Entry] = {}
+        self._postings: dict[Element, list[tuple[int, int]]] = {}
+        #: Paragraphs too short for the prefix filter: always compared.
+        self._unindexed: list[int] = []
+        near = similarity < 1.0
+        self._frequency: Counter[Element] = Counter(e for key in keys for e in self._shingles(key)) if near else Counter()
+
+    def _shingles(self, key: WordKey) -> list[Element]:
+        """Return the numbered words (or word pairs) of ``key``."""
+        return _numbered(zip(*(key[i:] for i in range(self._width))))
+
+    def _needed(self, size: int, other: int) -> int:
+        """Return how many shingles paragraphs of ``size`` and ``other`` words must share.
+
+        One less than the bound, against rounding: a looser bound only lets more pairs
+        through to the exact test.
+        """
+        matched = math.ceil(self.similarity * (size + other) / 2)
+        shared = matched if self._width == 1 else 3 * matched - size - other - 1
+        return shared - 1
+
+    def _prefix_length(self, size: int) -> int:
+        """Return how many of the rarest shingles any near copy shares one of (0: no bound)."""
+        shortest = math.floor(self.similarity * size / (2 - self.similarity))
+        needed = self._needed(size, shortest)
+        shingles = size - self._width + 1
+        return shingles - needed + 1 if 1 <= needed <= shingles else 0
+
+    def _ordered(self, key: WordKey) -> list[Element]:
+        """Return the shingles of ``key``, rarest first."""
+        return sorted(self._shingles(key), key=lambda e: (self._frequency[e], e))
+
+    def add(self, key: WordKey, index: int) -> None:
+        """Remember paragraph ``index`` (a first occurrence) under its word key."""
+        self._first.setdefault(key, index)
+        if self.similarity >= 1.0 or not key:
+            return
+        self._added[index] = _Entry(key, frozenset(_numbered((w,) for w in key)), len(key) - self._width + 1)
+        prefix = self._prefix_length(len(key))
+        if not prefix:
+            self._unindexed.append(index)
+        for position, element in enumerate(self._ordered(key)[:prefix]):
+            self._postings.setdefault(element, []).append((index, position))
+
+    def earlier_copy(self, key: WordKey) -> int | None:
+        """Return the index of the first paragraph added that ``key`` repeats, if any."""
+        if key in self._first:
+            return self._first[key]
+        if self.similarity >= 1.0 or not key:
+            return None
+        size, shingles = len(key), len(key) - self._width + 1
+        words = frozenset(_numbered((w,) for w in key))
+        prefix = self._prefix_length(size)
+        if self.similarity <= 0.0 or not prefix:  # no bound: compare with every paragraph
+            candidates = set(self._added)
+        else:
+            candidates = set(self._unindexed)
+            met: set[int] = set()
+            for position, element in enumerate(self._ordered(key)[:prefix]):
+                for index, other_position in self._postings.get(element, ()):
+                    if index in met:
+                        continue
+                    met.add(index)
+                    entry = self._added[index]
+                    if min(shingles - position, entry.shingles - other_position) >= self._needed(size, len(entry.key)):
+                        candidates.add(index)
+        for index in sorted(candidates):
+            entry = self._added[index]
+            if len(words & entry.words) >= math.ceil(self.similarity * (size + len(entry.key)) / 2) - 1 and is_similar(entry.key, key, self.similarity):
+                return index
+        return None

@@ -1,0 +1,98 @@
+"""The fast paths give what the plain algorithms give (no timings here: see benchmarks/)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.document import _emails
+
+#: The e-mail pattern as one regular expression: quadratic on ``'a.' * 8000``.
+PLAIN_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="ab.@+-_ \u00e9\n", max_size=40))
+def test_emails_are_found_where_the_plain_pattern_finds_them(text: str) -> None:
+    assert _emails(text) == [m.span() for m in PLAIN_EMAIL.finditer(text)]
+
+
+def test_emails_in_prose() -> None:
+    text = "Write to john.doe@example.com or x+y@a.b.c; not a.b@c, .x@y.z, @a.b or " + "a." * 50
+    assert _emails(text) == [m.span() for m in PLAIN_EMAIL.finditer(text)] == [(9, 29), (33, 42), (56, 61)]
+
+
+def _all_pairs_first_copy(keys: list[tuple[str, ...]], similarity: float) -> list[int | None]:
+    """The first earlier paragraph each repeats, comparing every pair (the plain search)."""
+    from cleaner.stages.near_duplicates import is_similar
+
+    kept: list[int] = []
+    answers: list[int | None] = []
+    for position, key in enumerate(keys):
+        original = next((i for i in kept if keys[i] == key or (similarity < 1 and is_similar(keys[i], key, similarity))), None)
+        if original is None:
+            kept.append(position)
+        answers.append(original)
+    return answers
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.lists(st.sampled_from("the a of war talks ended bang whimper".split()), min_size=1, max_size=12), max_size=25),
+    st.sampled_from([1.0, 0.9, 0.75, 0.5]),
+)
+def test_paragraph_index_finds_what_all_pairs_find(word_lists: list[list[str]], similarity: float) -> None:
+    from cleaner.stages.near_duplicates import ParagraphIndex
+
+    keys = [tuple(words) for words in word_lists]
+    index = ParagraphIndex(keys, similarity)
+    answers: list[int | None] = []
+    for position, key in enumerate(keys):
+        original = index.earlier_copy(key)
+        if original is None:
+            index.add(key, position)
+        answers.append(original)
+    assert answers == _all_pairs_first_copy(keys, similarity)
+
+
+def _textstat_or_skip():  # type: ignore[no-untyped-def]
+    import pytest
+
+    try:
+        from textstat.textstat import textstatistics
+    except ImportError as exc:  # textstat 0.7.3 needs pkg_resources (setuptools < 81)
+        pytest.skip(f"textstat 0.7.3, the oracle, cannot be imported here: {exc}")
+    return textstatistics()
+
+
+def test_readability_equals_textstat_on_the_seeds_and_odd_texts() -> None:
+    from cleaner.stages import readability
+
+    from .conftest import ROOT
+
+    oracle = _textstat_or_skip()
+    metrics = {
+        "flesch_reading_ease": oracle.flesch_reading_ease,
+        "flesch_kincaid_grade": oracle.flesch_kincaid_grade,
+        "gunning_fog": oracle.gunning_fog,
+        "smog_index": oracle.smog_index,
+        "coleman_liau_index": oracle.coleman_liau_index,
+        "dale_chall": oracle.dale_chall_readability_score,
+        "sentences": oracle.sentence_count,
+        "words": oracle.lexicon_count,
+    }
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts += ["a", "Hello.", "\u0130stanbul\u2019s caf\u00e9\u2014na\u00efve= x=y 'quoted'", "One. Two. Three four five six.", "123 abc."]
+    for text in texts:
+        assert readability.score(text) == {name: round(float(metric(text)), 2) for name, metric in metrics.items()}
+
+
+def test_cleaner_never_imports_pkg_resources() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, cleaner.cli, cleaner.stages.readability as r; r.score('One two three. Four five six.'); print('pkg_resources' in sys.modules, 'textstat' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

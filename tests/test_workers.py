@@ -1,0 +1,86 @@
+"""One bad document never stalls or aborts a batch: a dying worker costs that document only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cleaner.batch import clean_files
+from cleaner.config import Config
+from cleaner.errors import OutputError
+from cleaner.executors import LocalProcesses, Payload, clean_payload
+
+
+def dying_worker(payload: Payload):  # type: ignore[no-untyped-def]
+    """Clean as a worker does, but die (as the OOM killer would kill it) on ``oom*.txt``."""
+    if Path(payload.source).name.startswith("oom"):
+        os._exit(137)
+    return clean_payload(payload)
+
+
+def test_a_killed_worker_costs_one_document_and_the_rest_goes_on(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i in range(10):
+        name = "oom.txt" if i == 3 else f"doc{i}.txt"
+        (corpus / name).write_text(f"Document {i} has  two spaces.\n", encoding="utf-8")
+    executor = LocalProcesses(2, work=dying_worker)
+    try:
+        batch = clean_files([corpus], tmp_path / "out", Config(grammar="off"), executor=executor)
+    finally:
+        executor.close()
+    assert [(Path(e.source).name, e.message.split(":")[0]) for e in batch.errors] == [("oom.txt", "error[C205]")]
+    assert batch.documents == 9
+    assert sorted(p.name for p in (tmp_path / "out").glob("doc*.txt")) == [f"doc{i}.txt" for i in range(10) if i != 3]
+    assert (tmp_path / "out" / "doc9.txt").read_text(encoding="utf-8") == "Document 9 has two spaces.\n"
+
+
+def test_a_full_disk_gives_an_error_line_per_document(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    import cleaner.batch
+
+    def full_disk(path: Path, text: str) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i in range(3):
+        (corpus / f"doc{i}.txt").write_text(f"Document {i}.\n", encoding="utf-8")
+    monkeypatch.setattr(cleaner.batch, "write_atomically", full_disk)
+    errors = []
+    monkeypatch.setattr(cleaner.batch.BatchResult, "__init__", _recording(cleaner.batch.BatchResult.__init__, errors))
+    with pytest.raises(OutputError, match="cannot write report.json and REPORT.md: No space left on device"):
+        clean_files([corpus], tmp_path / "out", Config(grammar="off"))
+    assert [Path(e.source).name for e in errors] == ["doc0.txt", "doc1.txt", "doc2.txt"]
+    assert all("No space left on device" in e.message and e.message.startswith("error[C203]") for e in errors)
+
+
+def _recording(init, errors: list):  # type: ignore[no-untyped-def]
+    """Wrap ``BatchResult.__init__`` so the test sees the batch's error list."""
+
+    def record(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        init(self, *args, **kwargs)
+        self.errors = errors
+        errors.extend(kwargs.get("errors", []))
+
+    return record
+
+
+def test_a_dask_cluster_without_workers_gives_error_lines_instead_of_waiting_for_ever(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed", reason="Dask is the 'dask' extra")
+    from cleaner.executors import DaskCluster
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "doc.txt").write_text("A document.\n", encoding="utf-8")
+    with distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        executor = DaskCluster(cluster.scheduler_address)
+        executor.poll_seconds, executor.workerless_seconds = 0.2, 1.0
+        try:
+            batch = clean_files([corpus], tmp_path / "out", Config(grammar="off"), executor=executor)
+        finally:
+            executor.close()
+    assert [e.message.split(":")[0] for e in batch.errors] == ["error[C205]"] and "no Dask worker" in batch.errors[0].message
