@@ -44,6 +44,8 @@ _TRAILING = re.compile(r"[ \t]+$", re.M)
 _REPEATED_SPACES = re.compile(r"(?<=\S)  +(?=\S)")
 _EXTRA_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
 _SINGLE_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
+_MIN_SCRAPE_BREAKS = 3
+_SENTENCE_END = re.compile(r"[.!?:;\"'\u201d\u2019)\]]\s*$")
 _CURLY = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "--"}
 _CURLY_RE = re.compile("[" + "".join(_CURLY) + "]")
 
@@ -145,18 +147,40 @@ def fix_paragraph_per_line(rule: Rule, text: str, ctx: StageContext) -> list[Fix
 
 
 def is_paragraph_per_line(text: str, wrap_width: int = 100) -> bool:
-    """Tell whether lines joined by single newlines are mostly long, i.e. not wrapped.
+    """Tell whether lines joined by single newlines are paragraphs, i.e. not hard-wrapped.
+
+    They are when most are long (one paragraph per line), or when most line breaks do
+    not look like wrapping: a scrape's short lines (headline, byline, date line, share
+    bar, captions) are blocks of their own. A break looks like wrapping when the next
+    line goes on in lower case, or the line is near the text's wrap width (the length
+    nine lines in ten stay within) and does not end a sentence.
 
     >>> is_paragraph_per_line("short\\nlines\\nhere\\n")
     False
     >>> is_paragraph_per_line(("x" * 120 + "\\n") * 3)
     True
+    >>> is_paragraph_per_line("Talks end\\nBy Jane Smith\\nShare this article\\nThe talks ended on Friday.\\n")
+    True
     """
     joined = [m.start() for m in _SINGLE_BREAK.finditer(text)]
     if not joined:
         return False
-    long_lines = sum(1 for end in joined if end - (text.rfind("\n", 0, end) + 1) > wrap_width)
-    return long_lines * 2 >= len(joined)
+    lines = [text[text.rfind("\n", 0, end) + 1 : end] for end in joined]
+    long_lines = sum(1 for line in lines if len(line) > wrap_width)
+    if long_lines * 2 >= len(joined):
+        return True
+    if len(joined) < _MIN_SCRAPE_BREAKS:
+        return False  # too few short lines to tell a scrape from a wrapped paragraph
+    every_line = sorted(len(line) for line in text.split("\n") if line)
+    width = every_line[(len(every_line) * 9) // 10]
+    wrapped = sum(1 for line, end in zip(lines, joined) if _goes_on_in_lower_case(text, end) or (len(line) >= 0.7 * width and not _SENTENCE_END.search(line)))
+    return wrapped * 2 < len(joined)
+
+
+def _goes_on_in_lower_case(text: str, break_at: int) -> bool:
+    """Tell whether the line after the newline at ``break_at`` starts with a lower-case letter."""
+    following = text[break_at + 1 : break_at + 2]
+    return following.islower()
 
 
 def fix_document_edges(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
