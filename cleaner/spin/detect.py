@@ -13,8 +13,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 from cleaner.rulepacks import Rule
+from cleaner.spin.candidates import Candidate, sources_for
 from cleaner.spin.patterns import Match, Tokens, cached_index, find_matches, in_spans, tokenize
 
 
@@ -40,20 +42,30 @@ CONTEXTUAL_WEIGHT = 0.5
 MIN_SIGNATURES = 2
 
 
-def evaluate_gate(text: str, tokens: Tokens, matches: Sequence[Match], threshold: float) -> Gate:
+def spin_hits(tokens: Tokens, matches: Sequence[Match], candidates: Sequence[Candidate] = ()) -> list[tuple[int, bool]]:
+    """Return the spin evidence as (offset, is a signature) pairs: every rule match,
+    and every span a candidate source marks as a signature (once per span)."""
+    starts = tokens.starts
+    hits = [(starts[m.first], m.rule.signature) for m in matches]
+    hits.extend((start, True) for start in sorted({c.start for c in candidates if c.signature}))
+    return hits
+
+
+def evaluate_gate(text: str, tokens: Tokens, hits: Sequence[tuple[int, bool]], threshold: float) -> Gate:
     """Score the document and its paragraphs by spin evidence per 100 words.
 
-    A signature hit counts 1, a contextual hit :data:`CONTEXTUAL_WEIGHT`. The document
+    ``hits`` are (offset, is a signature) pairs (:func:`spin_hits`). A signature hit
+    counts 1, a contextual hit :data:`CONTEXTUAL_WEIGHT`. The document
     is spun at the threshold with :data:`MIN_SIGNATURES` signature hits (a threshold
     of 0 judges every document spun, for rule examples); a paragraph
     opens on its own with a signature hit and two or more in weighted evidence at the
     threshold density.
     """
     starts = tokens.starts
-    weighted = sorted((starts[m.first], 1.0 if m.rule.signature else CONTEXTUAL_WEIGHT) for m in matches)
+    weighted = sorted((offset, 1.0 if signature else CONTEXTUAL_WEIGHT) for offset, signature in hits)
     hit_starts = [offset for offset, _ in weighted]
     cumulative = list(accumulate(weight for _, weight in weighted))
-    signature_starts = sorted(starts[m.first] for m in matches if m.rule.signature)
+    signature_starts = sorted(offset for offset, signature in hits if signature)
     score = 100.0 * (cumulative[-1] if cumulative else 0.0) / max(len(tokens), 1)
     spun_paragraphs = []
     for para in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
@@ -75,19 +87,44 @@ def _count_between(sorted_offsets: Sequence[int], start: int, end: int) -> int:
 
 
 
-def measure(text: str, rules: tuple[Rule, ...], threshold: float) -> dict[str, object]:
-    """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
+class Scan(NamedTuple):
+    """What a document offers the spin stage: its words, the curated rules' matches,
+    and the candidate sources' proposals outside those matches (both in text order)."""
+
+    tokens: Tokens
+    matches: list[Match]
+    candidates: list[Candidate]
+
+    def hits(self) -> list[tuple[int, bool]]:
+        """Return the document's spin evidence (:func:`spin_hits`)."""
+        return spin_hits(self.tokens, self.matches, self.candidates)
+
+
+def scan(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] = ()) -> Scan:
+    """Match the curated rules and collect every source's candidates not inside a match."""
     tokens = tokenize(text)
     matches = find_matches(text, tokens, cached_index(rules))
-    gate = evaluate_gate(text, tokens, matches, threshold)
-    return {"score": gate.score, "spun": gate.spun, "signature_hits": sum(1 for m in matches if m.rule.signature)}
+    covered = {i for m in matches for i in range(m.first, m.last + 1)}
+    candidates = [
+        c
+        for source in sources_for(rules, dictionaries)
+        for c in source.scan(text, tokens)
+        if not covered.intersection(range(c.first, c.last + 1))
+    ]
+    return Scan(tokens, matches, sorted(candidates))
 
 
-def report_data(text: str, tokens: Tokens, matches: Sequence[Match], gate: Gate, threshold: float, sentence_ends: list[int]) -> dict[str, object]:
-    """Summarise the spin evidence: document score, rule counts, per-sentence scores.
+def measure(text: str, rules: tuple[Rule, ...], threshold: float, dictionaries: tuple[str, ...] = ()) -> dict[str, object]:
+    """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
+    found = scan(text, rules, dictionaries)
+    hits = found.hits()
+    gate = evaluate_gate(text, found.tokens, hits, threshold)
+    return {"score": gate.score, "spun": gate.spun, "signature_hits": sum(1 for _, signature in hits if signature)}
 
-    ``matches`` are in text order, as :func:`find_matches` returns them.
-    """
+
+def report_data(text: str, found: Scan, gate: Gate, threshold: float, sentence_ends: list[int]) -> dict[str, object]:
+    """Summarise the spin evidence: document score, rule and source counts, per-sentence scores."""
+    tokens, matches = found.tokens, found.matches
     starts, ends = tokens.starts, tokens.ends
     sentences = []
     cursor = first_word = next_match = signature_hits = 0
@@ -113,5 +150,7 @@ def report_data(text: str, tokens: Tokens, matches: Sequence[Match], gate: Gate,
         "signature_hits": signature_hits,
         "contextual_hits": len(matches) - signature_hits,
         "rules": dict(sorted(Counter(m.rule.rule.id for m in matches).items())),
+        # Signature spans the candidate sources found, by source (detection evidence).
+        "source_signatures": dict(sorted(Counter(c.source for c in {c.start: c for c in found.candidates if c.signature}.values()).items())),
         "sentences": sentences,
     }

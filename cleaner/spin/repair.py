@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from itertools import compress, islice
+from itertools import compress, groupby, islice
 from operator import gt, itemgetter, or_
 from pathlib import Path
 from typing import NamedTuple
@@ -13,39 +13,105 @@ from typing import NamedTuple
 from cleaner.lexicon import Lexicon, load_lexicon
 from cleaner.model import Applicability, Edit, Finding, Fix, Severity
 from cleaner.rulepacks import Rule
+from cleaner.spin.candidates import Candidate
 from cleaner.spin.detect import Gate
 from cleaner.spin.patterns import Match, Tokens, in_spans, indefinite_article, is_sentence_start, match_case, sentence_around, spaced
+from cleaner.spin.scorer import APPLY_AT, REPORT_AT, Scorer
 
 
 def build_fix(text: str, tokens: Tokens, match: Match, quoted: Sequence[tuple[int, int]], evidence: Mapping[str, object]) -> Fix | None:
     """Turn a match into a fix, correcting a preceding "a"/"an" in the same fix."""
     rule = match.rule
     start, end = tokens.starts[match.first], tokens.ends[match.last]
+    edits = replacement_edits(text, tokens, match.first, start, end, rule.replace)
+    if edits is None:
+        return None
+    applicability = rule.rule.applicability
+    if not rule.signature and in_spans(quoted, start):
+        applicability = min(applicability, Applicability.UNSAFE)
+    message = rule.rule.message.format(match=edits[-1].before, replacement=edits[-1].after)
+    return Fix(rule.rule.id, edits, applicability, message, evidence)
+
+
+def replacement_edits(text: str, tokens: Tokens, first: int, start: int, end: int, replacement: str) -> tuple[Edit, ...] | None:
+    """Return the edits that put ``replacement`` over characters ``start:end`` (token
+    ``first`` on): case matched to the text, a preceding "a"/"an" corrected; ``None``
+    when nothing would change or the text is ALL CAPS."""
     before = text[start:end]
-    after = match_case(before, rule.replace)
+    after = match_case(before, replacement)
     if after is None or after == before:
         return None
     if not before[:1].isalpha() and is_sentence_start(text, start):
         after = after[:1].upper() + after[1:]
     edits = [Edit(start, end, before, after)]
-    article = tokens.lowers[match.first - 1] if match.first > 0 else ""
+    article = tokens.lowers[first - 1] if first > 0 else ""
     if article in ("a", "an"):
-        article_start, article_end = tokens.starts[match.first - 1], tokens.ends[match.first - 1]
+        article_start, article_end = tokens.starts[first - 1], tokens.ends[first - 1]
         wanted = indefinite_article(after)
-        if article != wanted and spaced(text, tokens, match.first - 1, match.first):
+        if article != wanted and spaced(text, tokens, first - 1, first):
             written = text[article_start:article_end]
             edits.insert(0, Edit(article_start, article_end, written, match_case(written, wanted) or wanted.upper()))
-    applicability = rule.rule.applicability
-    if not rule.signature and in_spans(quoted, start):
-        applicability = min(applicability, Applicability.UNSAFE)
-    message = rule.rule.message.format(match=before, replacement=after)
-    return Fix(rule.rule.id, tuple(edits), applicability, message, evidence)
+    return tuple(edits)
+
+
+def candidate_repairs(
+    text: str,
+    candidates: Sequence[Candidate],
+    tokens: Tokens,
+    gate: Gate,
+    quoted: Sequence[tuple[int, int]],
+    sentence_ends: Sequence[int],
+    rules: Mapping[str, Rule],
+    scorer: Scorer,
+) -> tuple[list[Fix], list[Finding]]:
+    """Turn the sources' candidates into fixes and findings where the gate is open.
+
+    The candidates for one span compete; the best margin (:meth:`Scorer.score`) wins:
+    at :data:`APPLY_AT` or more a fix (unsafe inside quotation marks), from
+    :data:`REPORT_AT` a finding with the suggestion for a person, below that nothing.
+    ``rules`` gives the rule that answers for each source, by source name
+    (:func:`~cleaner.spin.candidates.source_rules`).
+    """
+    fixes: list[Fix] = []
+    findings: list[Finding] = []
+    for (start, end), group in groupby(candidates, key=itemgetter(0, 1)):
+        if not gate.is_open(start):
+            continue
+        ranked = sorted((scorer.score(text, tokens, c) for c in group), key=lambda s: -s.margin)
+        best = ranked[0]
+        if best.margin < REPORT_AT:
+            continue
+        candidate = best.candidate
+        rule = rules[candidate.source]
+        edits = replacement_edits(text, tokens, candidate.first, start, end, candidate.text)
+        if edits is None:
+            continue
+        written, replacement = edits[-1].before, edits[-1].after
+        evidence: dict[str, object] = {
+            "spin": "candidate",
+            "source": candidate.source,
+            "margin": round(best.margin, 2),
+            "context_fit": round(best.fit - best.spun_fit, 2),
+            "prior": candidate.prior,
+            "document_score": gate.score,
+        }
+        if len(ranked) > 1:
+            evidence["alternatives"] = {s.candidate.text: round(s.margin, 2) for s in ranked[1:]}
+        message = rule.message.format(match=written, replacement=replacement)
+        if best.margin >= APPLY_AT:
+            applicability = Applicability.UNSAFE if in_spans(quoted, start) else rule.applicability
+            fixes.append(Fix(rule.id, edits, min(applicability, rule.applicability), message, evidence))
+        else:
+            evidence["sentence"] = sentence_around(text, start, sentence_ends)
+            findings.append(Finding(rule.id, start, end, message, Severity.WARNING, (replacement,), evidence))
+    return fixes, findings
 
 
 def fallback(
     text: str,
     tokens: Tokens,
     matches: Sequence[Match],
+    candidate_spans: Sequence[tuple[int, int]],
     gate: Gate,
     quoted: Sequence[tuple[int, int]],
     sentence_ends: Sequence[int],
@@ -67,7 +133,8 @@ def fallback(
     lexicon = load_lexicon(Path(rule.source_file).parent / rule.str_param("thesaurus"), common)
     apply_margin = float(rule.param("apply_margin", math.inf))  # type: ignore[arg-type]
     report_margin = float(rule.param("report_margin", math.inf))  # type: ignore[arg-type]
-    covered = {i for m in matches for i in range(m.first, m.last + 1)}
+    spans = [(m.first, m.last) for m in matches] + list(candidate_spans)
+    covered = {i for first, last in spans for i in range(first, last + 1)}
     fixes: list[Fix] = []
     findings: list[Finding] = []
     least = min(apply_margin, report_margin)

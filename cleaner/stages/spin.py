@@ -10,9 +10,11 @@ is only *unsafe*: quotes are the author's words and are not applied by default.
 from __future__ import annotations
 
 from cleaner.pipeline import Proposal, StageContext
-from cleaner.spin.detect import Gate, evaluate_gate, report_data
-from cleaner.spin.patterns import QUOTES, SENTENCE_END, cached_index, find_matches, tokenize
-from cleaner.spin.repair import build_fix, fallback
+from cleaner.spin.candidates import source_rules
+from cleaner.spin.detect import Gate, evaluate_gate, report_data, scan
+from cleaner.spin.patterns import QUOTES, SENTENCE_END, cached_index
+from cleaner.spin.repair import build_fix, candidate_repairs, fallback
+from cleaner.spin.scorer import default_scorer
 
 
 class SpinStage:
@@ -24,16 +26,15 @@ class SpinStage:
     max_rounds = 1
 
     def propose(self, text: str, ctx: StageContext) -> Proposal:
-        """Propose signature repairs everywhere, contextual and fallback ones behind the gate."""
-        index = cached_index(ctx.rules)
-        tokens = tokenize(text)
-        matches = find_matches(text, tokens, index)
-        gate = evaluate_gate(text, tokens, matches, ctx.config.spin_threshold)
+        """Propose signature repairs everywhere; contextual, candidate and fallback ones behind the gate."""
+        found = scan(text, ctx.rules, ctx.config.spin_dictionaries)
+        tokens, matches = found.tokens, found.matches
+        gate = evaluate_gate(text, tokens, found.hits(), ctx.config.spin_threshold)
         first_gate = ctx.memo.setdefault("gate", gate)
         assert isinstance(first_gate, Gate)
         quoted = [(m.start(), m.end()) for m in QUOTES.finditer(text)]
         sentence_ends = [m.end() for m in SENTENCE_END.finditer(text)]
-        proposal = Proposal(data=report_data(text, tokens, matches, gate, ctx.config.spin_threshold, sentence_ends))
+        proposal = Proposal(data=report_data(text, found, gate, ctx.config.spin_threshold, sentence_ends))
         # One evidence mapping per kind, shared by the fixes (they never change it).
         evidence = {kind: {"spin": kind, "document_score": first_gate.score} for kind in ("signature", "contextual")}
         for match in matches:
@@ -44,8 +45,13 @@ class SpinStage:
             if fix:
                 proposal.fixes.append(fix)
         if first_gate.spun or first_gate.spun_paragraphs:
-            for rule in index.fallbacks:
-                fixes, findings = fallback(text, tokens, matches, first_gate, quoted, sentence_ends, rule)
+            rules = source_rules(ctx.rules, ctx.config.spin_dictionaries)
+            fixes, findings = candidate_repairs(text, found.candidates, tokens, first_gate, quoted, sentence_ends, rules, default_scorer())
+            proposal.fixes.extend(fixes)
+            proposal.findings.extend(findings)
+            covered = [(c.first, c.last) for c in found.candidates]
+            for rule in cached_index(ctx.rules).fallbacks:
+                fixes, findings = fallback(text, tokens, matches, covered, first_gate, quoted, sentence_ends, rule)
                 proposal.fixes.extend(fixes)
                 proposal.findings.extend(findings)
         return proposal
