@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -154,7 +155,7 @@ class GroupSource:
         table = self.by_first_word
         found: list[Candidate] = []
         next_free = 0
-        for i in [k for k, w in enumerate(lowers) if w in table]:
+        for i in compress(range(len(lowers)), map(table.__contains__, lowers)):
             if i < next_free:
                 continue
             for key in table[lowers[i]]:

@@ -36,6 +36,9 @@ REPORT_AT = -2.0
 #: An unlisted bigram is rarer than the rarest listed one; it is also at most this
 #: share of what the second word's own frequency would predict.
 BACKOFF = 0.2
+#: How much a word's own frequency counts in its fit (1: plain bigram model, 0: only
+#: the fit to its neighbours). Measured on the development set (benchmarks/spin_dev.py).
+FREQUENCY_WEIGHT = 1.0
 
 
 class Scored(NamedTuple):
@@ -75,11 +78,17 @@ class Scorer:
         return math.log(min(self.listed_floor / context, BACKOFF * max(own, 0.5) / self.total, 1.0))
 
     def fit(self, left: str | None, words: Sequence[str], right: str | None) -> float:
-        """Log-probability of ``words`` after ``left`` and of ``right`` after them."""
+        """Log-probability of ``words`` after ``left`` and of ``right`` after them,
+        each word's own frequency counted with weight :data:`FREQUENCY_WEIGHT`.
+
+        At weight 1 this is the bigram model's log-probability; at 0 only how much
+        better than chance each word fits its neighbours (pointwise mutual information),
+        so a common word gains nothing from being common.
+        """
         score = 0.0
         previous = left
         for word in words:
-            score += self.probability(previous, word)
+            score += self.probability(previous, word) - (1.0 - FREQUENCY_WEIGHT) * self.probability(None, word)
             previous = word
         if right is not None:
             score += self.probability(previous, right)
