@@ -87,6 +87,13 @@ def _config_options(command: F) -> F:
         click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob too (repeatable; quote it)."),
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read this cleaner.toml or pyproject.toml instead of searching upwards."),
         click.option("--isolated", is_flag=True, help="Read no configuration file: defaults and flags only."),
+        click.option(
+            "--spin-dictionary",
+            "spin_dictionaries",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="A spinner's synonym-group file (a|b|c per line) to undo (repeatable).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
