@@ -22,7 +22,8 @@ from cleaner.config import Config
 from cleaner.evaluation import locate, read_gold
 from cleaner.lexicon import load_lexicon
 from cleaner.rulepacks import load_registry
-from cleaner.stages.spin import fallback_suggestions, tokenize
+from cleaner.spin.patterns import tokenize
+from cleaner.spin.repair import fallback_suggestions
 
 ROOT = Path(__file__).resolve().parent.parent
 SPUN = ROOT / "seeds" / "001_52652048721d3da2.txt"

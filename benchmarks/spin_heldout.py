@@ -41,7 +41,7 @@ from cleaner.edits import splice
 from cleaner.evaluation import read_gold, word_error_rate
 from cleaner.lexicon import load_lexicon
 from cleaner.model import Edit
-from cleaner.stages.spin import match_case
+from cleaner.spin.patterns import match_case
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = Path(__file__).resolve().parent / "data" / "heldout_pairs.tsv"

@@ -15,7 +15,8 @@ from cleaner.edits import sha256_text
 from cleaner.model import EditLog
 from cleaner.pipeline import run_stages
 from cleaner.rulepacks import RuleRegistry, load_registry
-from cleaner.stages import grammar, ingest, readability, spin
+from cleaner.spin import detect as spin
+from cleaner.stages import grammar, ingest, readability
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 

@@ -80,6 +80,13 @@ def _config_options(command: F) -> F:
         click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe."),
         click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra rule-pack folder (repeatable)."),
         click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), help="Lowest severity that makes the exit status 1."),
+        click.option(
+            "--spin-dictionary",
+            "spin_dictionaries",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="A spinner's synonym-group file (a|b|c per line) to undo (repeatable).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)

@@ -25,6 +25,11 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
     may fire; a document also needs two signature hits, and 0 treats every document
     as spun. Measured: 0.0 on the four clean seeds, 1.9 to 3.9 on them spun with
     seed 001's vocabulary (benchmarks/spin_heldout.py), 7.5 on seed 001.
+``spin_dictionaries`` (``[]``)
+    A spinner's own synonym-group files (``a|b|c`` per line), for a corpus whose
+    spinner is known: each member becomes a candidate original of every other, the
+    context scorer decides (rule ``spin.groups.user-dictionary``). The project ships
+    none; paths are the user's, read at run time, never fetched.
 ``fail_on`` (``"error"``)
     Lowest finding severity that makes ``check`` and ``clean`` exit 1.
 ``max_document_mb`` (``20.0``)
@@ -83,6 +88,7 @@ class Config:
     grammar: str = "auto"
     languagetool_url: str = ""
     spin_threshold: float = 1.5
+    spin_dictionaries: tuple[str, ...] = ()
     fail_on: str = "error"
     max_document_mb: float = 20.0
     include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown")

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from cleaner.errors import RulePackError
 
-_UNIGRAMS = "frequency_dictionary_en_82_765.txt"
-_BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
+UNIGRAMS = "frequency_dictionary_en_82_765.txt"
+BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
 
 #: Inflections the fallback undoes and redoes: (suffix of the text word, ending the
 #: dictionary form lost). "wars" -> "war" + "s"; "studied" -> "study" + "ied".
@@ -154,7 +154,7 @@ def read_thesaurus(path: Path) -> dict[str, tuple[str, ...]]:
     return {word: tuple(o for o in dict.fromkeys(others) if o != word) for word, others in synonyms.items()}
 
 
-def _read_counts(path: Path) -> dict[str, int]:
+def read_counts(path: Path) -> dict[str, int]:
     """Read a symspellpy frequency list: the key (one or two words), a space, the count."""
     with path.open(encoding="utf-8") as handle:
         pairs = (line.rstrip("\n").rpartition(" ") for line in handle)
@@ -168,8 +168,8 @@ def load_lexicon(thesaurus: Path, common_word_count: int = 0) -> Lexicon:
     Words more frequent than ``common_word_count`` (when it is above 0) never become
     fallback suspects: function words are not what a spinner swaps.
     """
-    unigrams = _read_counts(frequency_file(_UNIGRAMS))
-    bigrams = _read_counts(frequency_file(_BIGRAMS))
+    unigrams = read_counts(frequency_file(UNIGRAMS))
+    bigrams = read_counts(frequency_file(BIGRAMS))
     synonyms = read_thesaurus(thesaurus)
     forms = frozenset(f for f in inflected_forms(synonyms) if not 0 < common_word_count < unigrams.get(f, 0))
     return Lexicon(synonyms, unigrams, bigrams, min(bigrams.values()) / 2, forms)

@@ -33,13 +33,17 @@ KIND_PARAMS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"before", "after", "unless_before", "unless_after", "case"}),
     ),
     "thesaurus-fallback": (frozenset({"thesaurus", "apply_margin", "report_margin"}), frozenset({"common_word_count"})),
+    # Candidate sources of the spin stage (cleaner/spin/candidates.py), scored in context.
+    "spinner-groups": (frozenset({"groups", "prior"}), frozenset()),
+    "spun-numbers": (frozenset({"prior"}), frozenset()),
+    "user-dictionary": (frozenset({"prior", "example_dictionary"}), frozenset()),
     "engine-rule": (frozenset({"engine", "engine_rule"}), frozenset()),
 }
 #: Stage -> the kinds its rules may have.
 STAGE_KINDS: Mapping[str, frozenset[str]] = {
     "normalise": frozenset({"builtin"}),
     "structure": frozenset({"repeated-paragraph", "line-pattern", "pattern"}),
-    "spin": frozenset({"substitution", "thesaurus-fallback"}),
+    "spin": frozenset({"substitution", "thesaurus-fallback", "spinner-groups", "spun-numbers", "user-dictionary"}),
     "grammar": frozenset({"engine-rule"}),
 }
 _COMMON_KEYS = frozenset({"id", "kind", "message", "why", "applicability", "examples"})

@@ -5,6 +5,10 @@ each ``keep`` text must come through unchanged (Harper's test/allows, LanguageTo
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
 from cleaner.config import Config
 from cleaner.pipeline import Stage, run_stages, text_stages
 from cleaner.rulepacks import Rule, RuleRegistry
@@ -16,10 +20,21 @@ EXAMPLE_CONFIG = Config(typography="straight", unsafe_fixes=True, spin_threshold
 
 
 def run_rule(rule: Rule, text: str) -> str:
-    """Return ``text`` after running ``rule`` alone through its stage."""
+    """Return ``text`` after running ``rule`` alone through its stage.
+
+    A rule that reads a user's files (``user-dictionary``) runs with the groups its
+    ``example_dictionary`` lists, written to a scratch file.
+    """
     stage = _stage_for(rule)
     services = Services.for_config(EXAMPLE_CONFIG) if rule.stage == "grammar" else {}
-    return run_stages(text, EXAMPLE_CONFIG, RuleRegistry((rule,), ""), markdown=False, services=services, stages=(stage,)).output
+    selected = RuleRegistry((rule,), "")
+    if rule.kind != "user-dictionary":
+        return run_stages(text, EXAMPLE_CONFIG, selected, markdown=False, services=services, stages=(stage,)).output
+    with tempfile.TemporaryDirectory() as scratch:
+        dictionary = Path(scratch) / "dictionary.txt"
+        dictionary.write_text("\n".join(rule.list_param("example_dictionary")) + "\n", encoding="utf-8")
+        config = replace(EXAMPLE_CONFIG, spin_dictionaries=(str(dictionary),))
+        return run_stages(text, config, selected, markdown=False, services=services, stages=(stage,)).output
 
 
 def _stage_for(rule: Rule) -> Stage:

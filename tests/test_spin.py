@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cleaner import Config, clean_bytes, clean_text
 from cleaner.evaluation import evaluate, read_gold
-from cleaner.stages.spin import indefinite_article, match_case, tokenize
+from cleaner.spin.patterns import indefinite_article, match_case, tokenize
 
 from .conftest import CLEAN_SEEDS, ROOT, SPUN_SEED
 

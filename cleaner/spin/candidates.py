@@ -1,0 +1,299 @@
+"""Candidate originals for spun words, from several sources behind one small interface.
+
+A spinner replaces a word or phrase with another member of one of its synonym groups
+(``bank|financial institution``, ``said|stated|mentioned``). To undo a swap, sources
+propose for spans of the text the words the spinner may have replaced; the scorer
+(:mod:`cleaner.spin.scorer`) then says which, if any, fits the context better.
+
+The interface (the stage, ``cleaner eval`` and ``cleaner spin mine`` use only this):
+
+- :class:`Candidate`: replace characters ``start:end`` (tokens ``first`` to ``last``)
+  by ``text``; ``source`` names who proposed it (a rule id such as
+  ``spin.groups.vocabulary``, or ``user:PATH`` for a user's dictionary) and goes into
+  the edit's evidence; ``prior`` is the source's trust in the swap, in natural-log
+  units added to the context score; ``signature`` tells that the spun form alone is
+  evidence of spinning; ``contextual`` tells whether the context decides (figures
+  are never ambiguous).
+- A *source* has a ``name`` and ``scan(text, tokens) -> list[Candidate]``: every
+  candidate in the text, in text order (several may share a span: one per original).
+- :func:`candidates_for` gives the candidates beginning at one token;
+  :func:`sources_for` builds the sources a stage's rules and the user's dictionaries give.
+
+Sources here:
+
+- :class:`GroupSource`: synonym groups, one per line, members joined by ``|``. The
+  project's files (``rules/spin/*.txt``, each named by a ``spinner-groups`` rule) are
+  *directed*: the first member is the original the spinner replaced, the others are
+  what it writes. A user's spinner dictionary (the file the spinner itself used) is
+  *undirected*: any member may have replaced any other, and the scorer decides.
+- :class:`NumberSource`: figures the spinner half wrote in words ("eight.5",
+  "1.eight", "five,22,062") and "percent" turned into a spaced "%" ("29 %").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+from cleaner.errors import RulePackError
+from cleaner.rulepacks import Rule
+from cleaner.spin.patterns import Tokens, spaced, tokenize
+
+
+class Candidate(NamedTuple):
+    """One proposed repair: ``text`` for characters ``start:end`` (tokens ``first..last``)."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+    #: The replacement as the source writes it (lower case unless a name): case is
+    #: matched to the text when the repair is built.
+    text: str
+    #: Who proposed it: a rule id, or ``user:PATH``.
+    source: str
+    #: The source's trust in the swap (natural log), added to the context margin.
+    prior: float
+    #: Whether the spun form alone is evidence of spinning (it counts in detection).
+    signature: bool
+    #: Whether the context decides (words); figures are never ambiguous.
+    contextual: bool = True
+
+
+class CandidateSource(Protocol):
+    """Anything that proposes candidates for a text."""
+
+    name: str
+
+    def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
+        """Return every candidate in ``text``, in text order."""
+        ...
+
+
+def candidates_for(text: str, tokens: Tokens, index: int, sources: Iterable[CandidateSource]) -> list[Candidate]:
+    """Return the candidates of every source whose span begins at token ``index``.
+
+    >>> src = GroupSource.from_lines("demo", ["bank|financial institution"], prior=1.0)
+    >>> text = "The financial institution raised rates."
+    >>> [(c.text, c.source) for c in candidates_for(text, tokenize(text), 1, [src])]
+    [('bank', 'demo')]
+    """
+    return [c for source in sources for c in source.scan(text, tokens) if c.first == index]
+
+
+#: A spun member ending in "!" is a signature: ordinary English almost never writes it.
+_SIGNATURE_MARK = "!"
+#: A spun member ending in "^" counts only as written in lower case ("japanese", not "Japanese").
+_LOWER_MARK = "^"
+#: A line ending in " +s" also stands for the -s forms of its single-word members.
+_PLURAL_MARK = " +s"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSource:
+    """Synonym groups: spun form (as a tuple of words) -> the originals it may stand for.
+
+    ``by_first_word`` indexes the spun forms by first word, longest first, so a scan
+    costs one set look-up per word (:meth:`scan`).
+    """
+
+    name: str
+    #: Spun form -> (originals, signature, only in lower case).
+    groups: dict[tuple[str, ...], tuple[tuple[str, ...], bool, bool]]
+    by_first_word: dict[str, tuple[tuple[str, ...], ...]]
+    prior: float
+
+    @classmethod
+    def from_lines(cls, name: str, lines: Iterable[str], *, prior: float, directed: bool = True, origin: str = "") -> GroupSource:
+        """Parse group lines (``original|spun|spun``; ``#`` comments, blank lines skipped).
+
+        Undirected groups (a spinner's own dictionary) make every member a candidate
+        for every other. ``origin`` names the file in error messages.
+
+        >>> src = GroupSource.from_lines("d", ["rate|fee|charge +s", "year|12 months!"], prior=0.0)
+        >>> src.groups[("charges",)], src.groups[("12", "months")]
+        ((('rates',), False, False), (('year',), True, False))
+        """
+        groups: dict[tuple[str, ...], tuple[list[str], bool, bool]] = {}
+        for number, raw in enumerate(lines, 1):
+            line = raw.split("#", 1)[0].rstrip()
+            if not line:
+                continue
+            plural = line.endswith(_PLURAL_MARK)
+            members = [m.strip() for m in line.removesuffix(_PLURAL_MARK).split("|")]
+            if len(members) < 2 or not all(members):
+                raise RulePackError(f"{origin or name}:{number}: expected 'word|word|...' with two or more members")
+            for original, spun in _pairs(members, directed):
+                spun, signature, lower_only = _marks(spun)
+                original = _marks(original)[0]
+                forms = [(original, spun)]
+                if plural:
+                    forms.append((_plural(original), _plural(spun)))
+                for orig, form in forms:
+                    key = tuple(tokenize(form).lowers)
+                    if not key or key == tuple(tokenize(orig).lowers):
+                        continue
+                    originals, was_signature, was_lower = groups.setdefault(key, ([], signature, lower_only))
+                    if orig not in originals:
+                        originals.append(orig)
+                    groups[key] = (originals, was_signature and signature, was_lower or lower_only)
+        frozen = {k: (tuple(v), sig, low) for k, (v, sig, low) in groups.items()}
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for key in frozen:
+            index.setdefault(key[0], []).append(key)
+        return cls(name, frozen, {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}, prior)
+
+    def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
+        """Return a candidate per original for every spun form in the text, longest
+        form first at each word, without overlaps between forms."""
+        lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
+        table = self.by_first_word
+        found: list[Candidate] = []
+        next_free = 0
+        for i in [k for k, w in enumerate(lowers) if w in table]:
+            if i < next_free:
+                continue
+            for key in table[lowers[i]]:
+                last = i + len(key) - 1
+                if tuple(lowers[i : last + 1]) != key or (last > i and not spaced(text, tokens, i, last)):
+                    continue
+                originals, signature, lower_only = self.groups[key]
+                if lower_only and not text[starts[i] : ends[last]].islower():
+                    continue
+                found.extend(Candidate(starts[i], ends[last], i, last, o, self.name, self.prior, signature) for o in originals)
+                next_free = last + 1
+                break
+        return found
+
+
+def _marks(member: str) -> tuple[str, bool, bool]:
+    """Split a member into its words and its marks (signature, lower case only), in either order.
+
+    >>> _marks("japanese^!"), _marks("yr!")
+    (('japanese', True, True), ('yr', True, False))
+    """
+    signature = lower_only = False
+    while member.endswith((_SIGNATURE_MARK, _LOWER_MARK)):
+        signature |= member.endswith(_SIGNATURE_MARK)
+        lower_only |= member.endswith(_LOWER_MARK)
+        member = member[:-1]
+    return member, signature, lower_only
+
+
+def _pairs(members: Sequence[str], directed: bool) -> list[tuple[str, str]]:
+    """Return (original, spun) pairs: first member to the rest, or every ordered pair."""
+    if directed:
+        return [(members[0], m) for m in members[1:]]
+    return [(a, b) for a in members for b in members if a != b]
+
+
+def _plural(phrase: str) -> str:
+    """Put a phrase's last word in its -s form ("financial institution" -> "... institutions").
+
+    >>> _plural("policy"), _plural("tax"), _plural("day")
+    ('policies', 'taxes', 'days')
+    """
+    head, _, word = phrase.rpartition(" ")
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        word = word[:-1] + "ies"
+    elif word.endswith(("s", "x", "z", "ch", "sh")):
+        word += "es"
+    else:
+        word += "s"
+    return f"{head} {word}".strip()
+
+
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])}
+_WORD_DIGIT = "|".join(_NUMBER_WORDS)
+#: A figure with a digit written as a word: "eight.5", "1.eight", "five,22,062", "six.7".
+_HALF_WORDED = re.compile(rf"(?<![\w.,])(?:(?:{_WORD_DIGIT}|\d+)(?:[.,](?:{_WORD_DIGIT}|\d+))+)(?![\w])", re.IGNORECASE)
+#: A figure, a space, then "%": the spinner's "percent" ("29 %"), as in "29 % of voters".
+_SPACED_PERCENT = re.compile(r"(?<=\d) %(?![\w%])")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSource:
+    """Numbers rewritten by the spinner, written back as figures ("eight.5" -> "8.5").
+
+    Only mixed forms are proposed: a figure with some digit spelled out is never
+    ordinary writing, so each is a signature; plain number words ("five years") are left.
+    """
+
+    name: str
+    prior: float
+
+    def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
+        """Return a candidate for every half-worded figure and every spaced "%"."""
+        found = []
+        for match in _HALF_WORDED.finditer(text):
+            parts = re.split(r"([.,])", match.group(0))
+            if all(p.isdigit() or p in ".," for p in parts):
+                continue
+            figure = "".join(_NUMBER_WORDS.get(p.lower(), p) for p in parts)
+            first, last = _token_span(tokens, match.start(), match.end())
+            found.append(Candidate(match.start(), match.end(), first, last, figure, self.name, self.prior, True, False))
+        for match in _SPACED_PERCENT.finditer(text):
+            first, last = _token_span(tokens, match.start() - 1, match.start())
+            found.append(Candidate(match.start(), match.end(), first, last, " percent", self.name, self.prior, False, False))
+        return sorted(found)
+
+
+def _token_span(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
+    """Return the first and last token overlapping characters ``start:end``."""
+    import bisect
+
+    first = max(0, bisect.bisect_right(tokens.starts, start) - 1)
+    last = max(first, bisect.bisect_left(tokens.starts, end) - 1)
+    return first, last
+
+
+@lru_cache(maxsize=32)
+def _read_lines(path: Path) -> tuple[str, ...]:
+    """Read a groups file once per process."""
+    try:
+        return tuple(path.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(f"{path}: cannot read the spinner groups: {exc}") from None
+
+
+@lru_cache(maxsize=32)
+def group_source(rule: Rule) -> GroupSource:
+    """Load the groups file a ``spinner-groups`` rule names (once per process)."""
+    path = Path(rule.source_file).parent / rule.str_param("groups")
+    return GroupSource.from_lines(rule.id, _read_lines(path), prior=float(rule.param("prior", 0.0)), origin=str(path))  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=32)
+def user_source(path: str, prior: float) -> GroupSource:
+    """Load a user's spinner dictionary (undirected ``a|b|c`` lines) once per process."""
+    return GroupSource.from_lines(f"user:{path}", _read_lines(Path(path)), prior=prior, directed=False, origin=path)
+
+
+def sources_for(rules: Sequence[Rule], user_dictionaries: Sequence[str] = ()) -> list[CandidateSource]:
+    """Return the candidate sources a stage's rules give; a ``user-dictionary`` rule
+    (when selected) brings in the user's spinner dictionaries."""
+    return [source for source, _ in _sources_with_rules(tuple(rules), tuple(user_dictionaries))]
+
+
+def source_rules(rules: Sequence[Rule], user_dictionaries: Sequence[str] = ()) -> dict[str, Rule]:
+    """Return the rule that answers for each source, by source name."""
+    return {source.name: rule for source, rule in _sources_with_rules(tuple(rules), tuple(user_dictionaries))}
+
+
+@lru_cache(maxsize=32)
+def _sources_with_rules(rules: tuple[Rule, ...], user_dictionaries: tuple[str, ...]) -> tuple[tuple[CandidateSource, Rule], ...]:
+    """Build each source once per rule set and list of dictionaries."""
+    found: list[tuple[CandidateSource, Rule]] = []
+    for rule in rules:
+        prior = float(rule.param("prior", 0.0))  # type: ignore[arg-type]
+        if rule.kind == "spinner-groups":
+            found.append((group_source(rule), rule))
+        elif rule.kind == "spun-numbers":
+            found.append((NumberSource(rule.id, prior), rule))
+        elif rule.kind == "user-dictionary":
+            found.extend((user_source(path, prior), rule) for path in user_dictionaries)
+    return tuple(found)

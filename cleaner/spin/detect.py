@@ -1,0 +1,156 @@
+"""Spin detection: the document's and each paragraph's spin score, with its evidence.
+
+A signature hit (a phrase ordinary English almost never writes, or a number written
+half in words such as "eight.5") counts 1, a contextual hit less; the density per
+100 words is the score. The gate it opens decides where contextual repairs may fire.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
+
+from cleaner.rulepacks import Rule
+from cleaner.spin.candidates import Candidate, sources_for
+from cleaner.spin.patterns import Match, Tokens, cached_index, find_matches, in_spans, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """The spin verdict for a document: its score and which paragraphs are spun."""
+
+    score: float
+    spun: bool
+    spun_paragraphs: tuple[tuple[int, int], ...]
+
+    def is_open(self, offset: int) -> bool:
+        """Tell whether contextual rules may fire at ``offset``."""
+        return self.spun or in_spans(self.spun_paragraphs, offset)
+
+
+#: Weight of a contextual hit in the spin score. Contextual rules carry context
+#: conditions, so they seldom fire on ordinary prose (none on the four clean seeds),
+#: but each is weaker evidence than a signature: two count as one.
+CONTEXTUAL_WEIGHT = 0.5
+#: Signature hits a document needs before it can be judged spun, whatever its score:
+#: contextual hits alone are ordinary English ("it used to be faster").
+MIN_SIGNATURES = 2
+
+
+def spin_hits(tokens: Tokens, matches: Sequence[Match], candidates: Sequence[Candidate] = ()) -> list[tuple[int, bool]]:
+    """Return the spin evidence as (offset, is a signature) pairs: every rule match,
+    and every span a candidate source marks as a signature (once per span)."""
+    starts = tokens.starts
+    hits = [(starts[m.first], m.rule.signature) for m in matches]
+    hits.extend((start, True) for start in sorted({c.start for c in candidates if c.signature}))
+    return hits
+
+
+def evaluate_gate(text: str, tokens: Tokens, hits: Sequence[tuple[int, bool]], threshold: float) -> Gate:
+    """Score the document and its paragraphs by spin evidence per 100 words.
+
+    ``hits`` are (offset, is a signature) pairs (:func:`spin_hits`). A signature hit
+    counts 1, a contextual hit :data:`CONTEXTUAL_WEIGHT`. The document
+    is spun at the threshold with :data:`MIN_SIGNATURES` signature hits (a threshold
+    of 0 judges every document spun, for rule examples); a paragraph
+    opens on its own with a signature hit and two or more in weighted evidence at the
+    threshold density.
+    """
+    starts = tokens.starts
+    weighted = sorted((offset, 1.0 if signature else CONTEXTUAL_WEIGHT) for offset, signature in hits)
+    hit_starts = [offset for offset, _ in weighted]
+    cumulative = list(accumulate(weight for _, weight in weighted))
+    signature_starts = sorted(offset for offset, signature in hits if signature)
+    score = 100.0 * (cumulative[-1] if cumulative else 0.0) / max(len(tokens), 1)
+    spun_paragraphs = []
+    for para in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        if not _count_between(signature_starts, para.start(), para.end()):
+            continue
+        words = _count_between(starts, para.start(), para.end())
+        first = bisect.bisect_left(hit_starts, para.start())
+        last = bisect.bisect_left(hit_starts, para.end())
+        hits = (cumulative[last - 1] if last else 0.0) - (cumulative[first - 1] if first else 0.0)
+        if hits >= 2 and 100.0 * hits / max(words, 1) >= threshold:
+            spun_paragraphs.append((para.start(), para.end()))
+    spun = threshold <= 0 or (score >= threshold and len(signature_starts) >= MIN_SIGNATURES)
+    return Gate(round(score, 2), spun, tuple(spun_paragraphs))
+
+
+def _count_between(sorted_offsets: Sequence[int], start: int, end: int) -> int:
+    """Count offsets in ``[start, end)`` of a sorted list."""
+    return bisect.bisect_left(sorted_offsets, end) - bisect.bisect_left(sorted_offsets, start)
+
+
+
+class Scan(NamedTuple):
+    """What a document offers the spin stage: its words, the curated rules' matches,
+    and the candidate sources' proposals outside those matches (both in text order)."""
+
+    tokens: Tokens
+    matches: list[Match]
+    candidates: list[Candidate]
+
+    def hits(self) -> list[tuple[int, bool]]:
+        """Return the document's spin evidence (:func:`spin_hits`)."""
+        return spin_hits(self.tokens, self.matches, self.candidates)
+
+
+def scan(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] = ()) -> Scan:
+    """Match the curated rules and collect every source's candidates not inside a match."""
+    tokens = tokenize(text)
+    matches = find_matches(text, tokens, cached_index(rules))
+    covered = {i for m in matches for i in range(m.first, m.last + 1)}
+    candidates = [
+        c
+        for source in sources_for(rules, dictionaries)
+        for c in source.scan(text, tokens)
+        if not covered.intersection(range(c.first, c.last + 1))
+    ]
+    return Scan(tokens, matches, sorted(candidates))
+
+
+def measure(text: str, rules: tuple[Rule, ...], threshold: float, dictionaries: tuple[str, ...] = ()) -> dict[str, object]:
+    """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
+    found = scan(text, rules, dictionaries)
+    hits = found.hits()
+    gate = evaluate_gate(text, found.tokens, hits, threshold)
+    return {"score": gate.score, "spun": gate.spun, "signature_hits": sum(1 for _, signature in hits if signature)}
+
+
+def report_data(text: str, found: Scan, gate: Gate, threshold: float, sentence_ends: list[int]) -> dict[str, object]:
+    """Summarise the spin evidence: document score, rule and source counts, per-sentence scores."""
+    tokens, matches = found.tokens, found.matches
+    starts, ends = tokens.starts, tokens.ends
+    sentences = []
+    cursor = first_word = next_match = signature_hits = 0
+    for end in [*sentence_ends, len(text)]:
+        evidence = []
+        hits = 0
+        while next_match < len(matches) and starts[matches[next_match].first] < end:
+            match = matches[next_match]
+            hits += match.rule.signature
+            kind = "signature" if match.rule.signature else "contextual"
+            evidence.append({"rule": match.rule.rule.id, "text": text[starts[match.first] : ends[match.last]], "kind": kind})
+            next_match += 1
+        signature_hits += hits
+        past_word = bisect.bisect_left(starts, end, first_word)
+        if words := past_word - first_word:
+            sentences.append({"start": cursor, "end": end, "words": words, "score": round(100.0 * hits / words, 2), "evidence": evidence})
+        cursor, first_word = end, past_word
+    return {
+        "score": gate.score,
+        "threshold": threshold,
+        "spun": gate.spun,
+        "spun_paragraphs": len(gate.spun_paragraphs),
+        "signature_hits": signature_hits,
+        "contextual_hits": len(matches) - signature_hits,
+        "rules": dict(sorted(Counter(m.rule.rule.id for m in matches).items())),
+        # Signature spans the candidate sources found, by source (detection evidence).
+        "source_signatures": dict(sorted(Counter(c.source for c in {c.start: c for c in found.candidates if c.signature}.values()).items())),
+        "sentences": sentences,
+    }

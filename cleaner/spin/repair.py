@@ -1,0 +1,204 @@
+"""Spin repair: matches and scored candidates turned into fixes (case, articles,
+safety inside quotes), and the thesaurus fallback's suggestions."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from itertools import compress, groupby, islice
+from operator import gt, itemgetter, or_
+from pathlib import Path
+from typing import NamedTuple
+
+from cleaner.lexicon import Lexicon, load_lexicon
+from cleaner.model import Applicability, Edit, Finding, Fix, Severity
+from cleaner.rulepacks import Rule
+from cleaner.spin.candidates import Candidate
+from cleaner.spin.detect import Gate
+from cleaner.spin.patterns import Match, Tokens, in_spans, indefinite_article, is_sentence_start, match_case, sentence_around, spaced
+from cleaner.spin.scorer import APPLY_AT, REPORT_AT, Scorer
+
+
+def build_fix(text: str, tokens: Tokens, match: Match, quoted: Sequence[tuple[int, int]], evidence: Mapping[str, object]) -> Fix | None:
+    """Turn a match into a fix, correcting a preceding "a"/"an" in the same fix."""
+    rule = match.rule
+    start, end = tokens.starts[match.first], tokens.ends[match.last]
+    edits = replacement_edits(text, tokens, match.first, start, end, rule.replace)
+    if edits is None:
+        return None
+    applicability = rule.rule.applicability
+    if not rule.signature and in_spans(quoted, start):
+        applicability = min(applicability, Applicability.UNSAFE)
+    message = rule.rule.message.format(match=edits[-1].before, replacement=edits[-1].after)
+    return Fix(rule.rule.id, edits, applicability, message, evidence)
+
+
+def replacement_edits(text: str, tokens: Tokens, first: int, start: int, end: int, replacement: str) -> tuple[Edit, ...] | None:
+    """Return the edits that put ``replacement`` over characters ``start:end`` (token
+    ``first`` on): case matched to the text, a preceding "a"/"an" corrected; ``None``
+    when nothing would change or the text is ALL CAPS."""
+    before = text[start:end]
+    after = match_case(before, replacement)
+    if after is None or after == before:
+        return None
+    if not before[:1].isalpha() and is_sentence_start(text, start):
+        after = after[:1].upper() + after[1:]
+    edits = [Edit(start, end, before, after)]
+    article = tokens.lowers[first - 1] if first > 0 else ""
+    if article in ("a", "an"):
+        article_start, article_end = tokens.starts[first - 1], tokens.ends[first - 1]
+        wanted = indefinite_article(after)
+        if article != wanted and spaced(text, tokens, first - 1, first):
+            written = text[article_start:article_end]
+            edits.insert(0, Edit(article_start, article_end, written, match_case(written, wanted) or wanted.upper()))
+    return tuple(edits)
+
+
+def candidate_repairs(
+    text: str,
+    candidates: Sequence[Candidate],
+    tokens: Tokens,
+    gate: Gate,
+    quoted: Sequence[tuple[int, int]],
+    sentence_ends: Sequence[int],
+    rules: Mapping[str, Rule],
+    scorer: Scorer,
+) -> tuple[list[Fix], list[Finding]]:
+    """Turn the sources' candidates into fixes and findings where the gate is open.
+
+    The candidates for one span compete; the best margin (:meth:`Scorer.score`) wins:
+    at :data:`APPLY_AT` or more a fix (unsafe inside quotation marks), from
+    :data:`REPORT_AT` a finding with the suggestion for a person, below that nothing.
+    ``rules`` gives the rule that answers for each source, by source name
+    (:func:`~cleaner.spin.candidates.source_rules`).
+    """
+    fixes: list[Fix] = []
+    findings: list[Finding] = []
+    for (start, end), group in groupby(candidates, key=itemgetter(0, 1)):
+        if not gate.is_open(start):
+            continue
+        ranked = sorted((scorer.score(text, tokens, c) for c in group), key=lambda s: -s.margin)
+        best = ranked[0]
+        if best.margin < REPORT_AT:
+            continue
+        candidate = best.candidate
+        rule = rules[candidate.source]
+        edits = replacement_edits(text, tokens, candidate.first, start, end, candidate.text)
+        if edits is None:
+            continue
+        written, replacement = edits[-1].before, edits[-1].after
+        evidence: dict[str, object] = {
+            "spin": "candidate",
+            "source": candidate.source,
+            "margin": round(best.margin, 2),
+            "context_fit": round(best.fit - best.spun_fit, 2),
+            "prior": candidate.prior,
+            "document_score": gate.score,
+        }
+        if len(ranked) > 1:
+            evidence["alternatives"] = {s.candidate.text: round(s.margin, 2) for s in ranked[1:]}
+        message = rule.message.format(match=written, replacement=replacement)
+        if best.margin >= APPLY_AT:
+            applicability = Applicability.UNSAFE if in_spans(quoted, start) else rule.applicability
+            fixes.append(Fix(rule.id, edits, min(applicability, rule.applicability), message, evidence))
+        else:
+            evidence["sentence"] = sentence_around(text, start, sentence_ends)
+            findings.append(Finding(rule.id, start, end, message, Severity.WARNING, (replacement,), evidence))
+    return fixes, findings
+
+
+def fallback(
+    text: str,
+    tokens: Tokens,
+    matches: Sequence[Match],
+    candidate_spans: Sequence[tuple[int, int]],
+    gate: Gate,
+    quoted: Sequence[tuple[int, int]],
+    sentence_ends: Sequence[int],
+    rule: Rule,
+) -> tuple[list[Fix], list[Finding]]:
+    """Find swaps no rule lists: words out of place whose synonym fits the context.
+
+    Inside the gate, a lower-case word none of whose two bigrams (with the words
+    beside it) is listed in the reference corpus is *out of place*. Its candidates are
+    its thesaurus synonyms in the same inflection (the spinner picked it from theirs);
+    the best-fitting candidate (:meth:`Lexicon.fit`) that forms a listed bigram wins.
+    The margin between the two fits (natural log) decides: at ``apply_margin`` or more,
+    with the candidate forming listed bigrams on *both* sides, it is a fix; at
+    ``report_margin`` or more a finding for a person; below that nothing. Both
+    thresholds live in the rule (``rules/spin/fallback.toml``), chosen by measurement
+    (``benchmarks/spin_fallback.py``).
+    """
+    common = int(rule.param("common_word_count", 0))  # type: ignore[call-overload]
+    lexicon = load_lexicon(Path(rule.source_file).parent / rule.str_param("thesaurus"), common)
+    apply_margin = float(rule.param("apply_margin", math.inf))  # type: ignore[arg-type]
+    report_margin = float(rule.param("report_margin", math.inf))  # type: ignore[arg-type]
+    spans = [(m.first, m.last) for m in matches] + list(candidate_spans)
+    covered = {i for first, last in spans for i in range(first, last + 1)}
+    fixes: list[Fix] = []
+    findings: list[Finding] = []
+    least = min(apply_margin, report_margin)
+    for i, word, margin, both_sides in fallback_suggestions(text, tokens, lexicon, covered):
+        if margin < least or not gate.is_open(tokens.starts[i]):
+            continue
+        start, end = tokens.starts[i], tokens.ends[i]
+        written = text[start:end]
+        evidence: dict[str, object] = {"spin": "fallback", "margin": round(margin, 2), "document_score": gate.score}
+        message = rule.message.format(match=written, replacement=word)
+        if margin >= apply_margin and both_sides:
+            applicability = Applicability.UNSAFE if in_spans(quoted, start) else rule.applicability
+            fixes.append(Fix(rule.id, (Edit(start, end, written, word),), applicability, message, evidence))
+        elif margin >= report_margin:
+            evidence["sentence"] = sentence_around(text, start, sentence_ends)
+            findings.append(Finding(rule.id, start, end, message, Severity.WARNING, (word,), evidence))
+    return fixes, findings
+
+
+class Suggestion(NamedTuple):
+    """The fallback's best guess for one out-of-place word."""
+
+    #: Index of the word among the text's tokens.
+    token: int
+    #: The candidate original.
+    word: str
+    #: How much better the candidate fits its neighbours than the word (natural log).
+    margin: float
+    #: Whether the candidate forms listed bigrams with both neighbours.
+    both_sides: bool
+
+
+def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: set[int]) -> list[Suggestion]:
+    """Return, in text order, a suggestion for each out-of-place word with a candidate.
+
+    Suspects are found for the whole text at once in C (``map`` over set look-ups):
+    a thesaurus word form with no listed bigram on either side; only they are scored,
+    and of their candidates only those forming a listed bigram with a neighbour.
+    """
+    lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
+    listed_pairs = lexicon.bigrams
+    # listed[k]: tokens k-1 and k form a listed bigram (False at both edges).
+    listed = [False, *map(listed_pairs.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None), strict=False))), False]
+    suspect = map(gt, map(lexicon.forms.__contains__, lowers), map(or_, listed, islice(listed, 1, None)))
+    found: list[Suggestion] = []
+    for i in compress(range(len(lowers)), suspect):
+        word = lowers[i]
+        if i in covered or len(word) < 3 or not word.isalpha() or not text[starts[i] : ends[i]].islower():
+            continue  # names and sentence starts are too risky
+        candidates = lexicon.candidates(word)
+        if not candidates:
+            continue
+        left = lowers[i - 1] if i > 0 and text[ends[i - 1] : starts[i]] == " " else None
+        right = lowers[i + 1] if i + 1 < len(lowers) and text[ends[i] : starts[i + 1]] == " " else None
+        # How many of each candidate's two bigrams are listed (0, 1 or 2): tested
+        # inline, this loop runs for every candidate of every suspect.
+        before = f"{left} " if left is not None else None
+        after = f" {right}" if right is not None else None
+        scored = []
+        for candidate in candidates:
+            seen = (before is not None and before + candidate in listed_pairs) + (after is not None and candidate + after in listed_pairs)
+            if seen:
+                scored.append((lexicon.fit(left, candidate, right), seen, candidate))
+        if scored:
+            fit, seen, best = max(scored, key=itemgetter(0))
+            found.append(Suggestion(i, best, fit - lexicon.fit(left, word, right), seen == 2))
+    return found
