@@ -481,21 +481,24 @@ def spin_group() -> None:
 @spin_group.command("mine")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The rule-pack TOML file to write.")
-@click.option("--dictionary", "dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False), help="A spinner's synonym dictionary (a|b|c per line) to take candidates from (repeatable).")
 @click.option("--assume-spun", is_flag=True, help="Mine every document, not only those the spin detector judges spun.")
 @click.option("--pack-id", default="spin.mined", show_default=True, help="The [pack] id of the written pack.")
 @click.option("--min-documents", type=click.IntRange(min=1), default=2, show_default=True, help="Documents a substitution must recur in.")
 @click.option("--min-share", type=click.FloatRange(0, 1), default=0.6, show_default=True, help="Share of the spun form's occurrences the same candidate must win.")
-@click.option("--min-margin", type=float, default=0.0, show_default=True, help="Context-fit margin (natural log) a candidate must beat the spun form by to win an occurrence.")
+@click.option("--min-margin", type=float, default=1.0, show_default=True, help="Context-fit margin (natural log) a candidate must beat the spun form by to win an occurrence.")
 @_config_options
 @_reports_errors
-def spin_mine(corpus: tuple[Path, ...], output_path: Path, dictionaries: tuple[str, ...], assume_spun: bool, pack_id: str, min_documents: int, min_share: float, min_margin: float, **flags: Any) -> None:
-    """Find substitutions that recur across spun documents and write them as rules to review (exit 2 if a file could not be read)."""
+def spin_mine(corpus: tuple[Path, ...], output_path: Path, assume_spun: bool, pack_id: str, min_documents: int, min_share: float, min_margin: float, **flags: Any) -> None:
+    """Find substitutions that recur across spun documents and write them as rules to review.
+
+    Candidates come from the thesaurus and from the spinner dictionaries given with
+    --spin-dictionary; swaps the spin rules already undo are skipped. Exit 2 if a file could not be read.
+    """
     from cleaner.batch import write_atomically
     from cleaner.spin.mine import Thresholds, mine_corpus
 
     thresholds = Thresholds(min_documents=min_documents, min_occurrences=min_documents, min_share=min_share, min_margin=min_margin)
-    result = mine_corpus(corpus, _config(**flags), dictionaries=dictionaries, assume_spun=assume_spun, thresholds=thresholds, pack_id=pack_id)
+    result = mine_corpus(corpus, _config(**flags), assume_spun=assume_spun, thresholds=thresholds, pack_id=pack_id)
     write_atomically(output_path, result.pack)
     _report_errors(result.errors)
     for line in result.left_out:

@@ -8,21 +8,25 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cleaner.cli import main
+from cleaner.rulepacks import load_registry
+from cleaner.ruletest import check_rule_examples
 from cleaner.spin.mine import Evidence, Occurrence, Thresholds, select_rules
 
 OFF = ["--grammar", "off"]
 
-#: Ordinary news sentences; the corpus is these with one consistent swap, as a spinner makes it.
+#: Ordinary news sentences; the corpus is these with one consistent swap, as a spinner makes it
+#: (a swap the shipped rules and groups do not know, so only mining can find it).
 ORIGINALS = [
-    "The bank raised its interest rate on Tuesday, officials said. Prices in the market rose again.",
-    "Shares of the bank fell sharply after the report. The company said it would increase its spending.",
-    "Analysts said the central bank would hold rates steady. The market expects a rise in prices.",
-    "A spokesman for the bank said the loans were safe. Investors in the market stayed calm all week.",
-    "The bank warned that inflation would rise this year. Officials said the economy was strong.",
+    "The hospital raised its fees on Tuesday, officials said. Doctors in the region asked for more staff.",
+    "Patients at the hospital waited for hours after the report. The company said it would increase its spending.",
+    "Analysts said the city hospital would stay open. Doctors expect a rise in patients this winter.",
+    "A spokesman for the hospital said the wards were safe. Patients in the region stayed calm all week.",
+    "The hospital warned that waiting times would rise this year. Officials said the service was strong.",
 ]
-SWAP = ("bank", "financial institution")
-#: A spinner's dictionary, as a user would pass it: the swapped group and groups of ordinary words.
-DICTIONARY = "bank|financial institution\nsaid|stated|mentioned\nmarket|marketplace\nrise|increase|upward thrust\nprices|costs\n"
+SWAP = ("hospital", "health facility")
+#: A spinner's dictionary, as a user would pass it: the swapped group and groups of ordinary words
+#: (which the corpus uses in their ordinary sense, so no rule may touch them).
+DICTIONARY = "hospital|health facility\ndoctors|physicians|medical doctors\npatients|sufferers\nregion|area|space\nrise|upward thrust\nweek|seven days\n"
 
 
 def run(*args: str):
@@ -43,29 +47,34 @@ def test_mine_proposes_the_reversal_and_no_edit_of_ordinary_words(tmp_path: Path
     dictionary = _corpus(tmp_path / "corpus")
     pack_dir = tmp_path / "mined"
     pack_dir.mkdir()
-    result = run("spin", "mine", str(tmp_path / "corpus"), "-o", str(pack_dir / "mined.toml"), "--dictionary", str(dictionary), "--assume-spun", *OFF)
+    result = run("spin", "mine", str(tmp_path / "corpus"), "-o", str(pack_dir / "mined.toml"), "--spin-dictionary", str(dictionary), "--assume-spun", *OFF)
     assert result.exit_code == 0, result.output
     pack = tomllib.loads((pack_dir / "mined.toml").read_text(encoding="utf-8"))
     rules = pack["rule"]
-    assert [(r["match"], r["replace"]) for r in rules] == [("financial institution", "bank")]
+    assert [(r["match"], r["replace"]) for r in rules] == [("health facility", "hospital")]
     rule = rules[0]
-    # "central financial institution" (document 3) is already a curated rule: that occurrence is not evidence.
-    assert "occurred 4 time(s); in 4 (100%), across 4 document(s)" in rule["why"] and f"user:{dictionary}" in rule["why"]
+    # "city health facility" (document 3) reads well enough to a bigram model: 4 wins of 5.
+    assert "occurred 5 time(s); in 4 (80%), across 4 document(s)" in rule["why"] and f"user:{dictionary}" in rule["why"]
     corpus = " ".join(text.replace(*SWAP) for text in ORIGINALS)
     fixes = rule["examples"]["fix"]
     assert len(fixes) == 3
     for before, after in fixes:
-        assert before in corpus and after == before.replace("financial institution", "bank")
+        assert before in corpus and after == before.replace("health facility", "hospital")
     assert rule["examples"]["keep"] == [fixes[0][1]]
-    # The pack loads with the project's loader and its examples pass.
+    # The pack loads with the project's own loader, and each mined rule passes its own examples
+    # (as `cleaner rules test --rules DIR` runs them; here only the mined pack's rules).
+    registry = load_registry([pack_dir])
+    mined = [r for r in registry.rules if r.pack == "spin.mined"]
+    assert [r.id for r in mined] == ["spin.mined.health-facility-for-hospital"]
+    assert [failure for r in mined for failure in check_rule_examples(r)] == []
     tested = run("rules", "test", "--rules", str(pack_dir))
-    assert tested.exit_code == 0, tested.output + tested.stderr
+    assert "spin.mined" not in tested.stderr
 
 
 def test_without_assume_spun_only_documents_judged_spun_are_mined(tmp_path: Path) -> None:
     dictionary = _corpus(tmp_path / "corpus")
     out = tmp_path / "mined.toml"
-    result = run("spin", "mine", str(tmp_path / "corpus"), "-o", str(out), "--dictionary", str(dictionary), *OFF)
+    result = run("spin", "mine", str(tmp_path / "corpus"), "-o", str(out), "--spin-dictionary", str(dictionary), *OFF)
     assert result.exit_code == 0
     assert "0 rule(s) from 0 of 5 document(s) judged spun" in result.stderr
     assert "rule" not in tomllib.loads(out.read_text(encoding="utf-8"))
@@ -74,7 +83,7 @@ def test_without_assume_spun_only_documents_judged_spun_are_mined(tmp_path: Path
 def test_an_unreadable_file_is_reported_and_the_rest_is_mined(tmp_path: Path) -> None:
     dictionary = _corpus(tmp_path / "corpus")
     (tmp_path / "corpus" / "broken.txt").write_bytes(b"\x00\x01binary\x00")
-    result = run("spin", "mine", str(tmp_path / "corpus"), "-o", str(tmp_path / "m.toml"), "--dictionary", str(dictionary), "--assume-spun", *OFF)
+    result = run("spin", "mine", str(tmp_path / "corpus"), "-o", str(tmp_path / "m.toml"), "--spin-dictionary", str(dictionary), "--assume-spun", *OFF)
     assert result.exit_code == 2
     assert [line for line in result.stderr.splitlines() if line.startswith("error")][0].count("broken.txt") == 1
     assert "1 rule(s) from 5 of 5" in result.stderr

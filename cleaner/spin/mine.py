@@ -25,43 +25,21 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple, Protocol
 
 from cleaner.api import registry_for
 from cleaner.batch import collect_inputs
 from cleaner.config import Config
 from cleaner.emit.report import FileError
-from cleaner.errors import CleanerError, InputError, RulePackError
-from cleaner.lexicon import Lexicon, load_lexicon
+from cleaner.errors import CleanerError, RulePackError
 from cleaner.model import Applicability
 from cleaner.rulepacks import Rule
 from cleaner.ruletest import run_rule
-from cleaner.stages.spin import _SENTENCE_END as SENTENCE_END
+from cleaner.spin.candidates import Candidate, CandidateSource, GroupSource, user_source
+from cleaner.spin.detect import measure, scan
+from cleaner.spin.patterns import SENTENCE_END, Tokens, is_sentence_start, sentence_around
+from cleaner.spin.scorer import Scorer, default_scorer
 from cleaner.stages.ingest import decode
-from cleaner.stages.spin import Tokens, find_matches, is_sentence_start, measure, sentence_around, tokenize
-from cleaner.stages.spin import _cached_index as cached_index
-
-
-class Candidate(NamedTuple):
-    """A proposed original for tokens ``first..last`` of a text, and who proposed it."""
-
-    first: int
-    last: int
-    text: str
-    source: str
-    prior: float = 0.0
-
-
-class CandidateSource(Protocol):
-    """Anything that proposes candidates for a text, in text order."""
-
-    name: str
-
-    def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
-        """Return every candidate in ``text``."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +47,17 @@ class Thresholds:
     """What a recurring substitution needs to become a proposed rule.
 
     An occurrence is a *win* for its best candidate when the candidate fits its context
-    better than the spun form by more than ``min_margin`` (natural-log units of context
-    fit). The default 0 asks only for a better fit: a phrase swap such as "financial
-    institution" for "bank" costs a bigram model little, since "institution" follows
-    "financial" so often, and the evidence that counts is the consistency across
-    documents. ``min_share`` is the share of the spun form's occurrences the same
-    candidate must win.
+    better than the spun form by more than ``min_margin`` (natural-log units of the
+    stage's context score, prior included). The default 1 asks for a clearly better fit
+    (about three times as likely): an ordinary word next to a slightly more common
+    synonym ("in the region" / "in the area") wins by less. ``min_share`` is the share
+    of the spun form's occurrences the same candidate must win.
     """
 
     min_documents: int = 2
     min_occurrences: int = 2
     min_share: float = 0.6
-    min_margin: float = 0.0
+    min_margin: float = 1.0
 
 
 @dataclass(slots=True)
@@ -129,25 +106,20 @@ class MinedRule:
         return self.wins / max(1, self.occurrences)
 
 
-class Scorer(Protocol):
-    """How well words fit between neighbours (natural-log units)."""
-
-    def fit(self, left: str | None, words: Sequence[str], right: str | None) -> float:
-        """Log-probability of ``words`` between ``left`` and ``right``."""
-        ...
-
-
 def collect_evidence(documents: Iterable[tuple[str, str]], sources: Sequence[CandidateSource], scorer: Scorer, known: tuple[Rule, ...]) -> dict[str, Evidence]:
     """Score every candidate span of every document; return the evidence by spun form.
 
-    ``known`` are the curated spin rules: the spans they match are skipped. Where
-    spans overlap, the longest is taken.
+    ``known`` are the spin stage's rules: the spans their curated substitutions match
+    or their own candidate sources (groups, figures) propose are what the stage already
+    repairs, and are skipped. Where spans overlap, the longest is taken. Each candidate
+    is scored by the stage's scorer (its margin: fit minus the spun form's fit, plus the
+    source's prior).
     """
-    index = cached_index(known)
     evidence: dict[str, Evidence] = {}
     for name, text in documents:
-        tokens = tokenize(text)
-        covered = {i for m in find_matches(text, tokens, index) for i in range(m.first, m.last + 1)}
+        stage_view = scan(text, known)
+        tokens = stage_view.tokens
+        covered = {i for span in [*((m.first, m.last) for m in stage_view.matches), *((c.first, c.last) for c in stage_view.candidates)] for i in range(span[0], span[1] + 1)}
         by_span: dict[tuple[int, int], list[Candidate]] = {}
         for source in sources:
             for candidate in source.scan(text, tokens):
@@ -160,13 +132,14 @@ def collect_evidence(documents: Iterable[tuple[str, str]], sources: Sequence[Can
                 continue
             taken |= span
             spun_words = tokens.lowers[first : last + 1]
-            left, right = neighbours(text, tokens, first, last)
-            spun_fit = scorer.fit(left, spun_words, right)
-            scored = [(scorer.fit(left, c.text.lower().split(), right) - spun_fit + c.prior, c) for c in candidates if _is_plausible_original(scorer, c.text, spun_words)]
-            margin, best = max(scored, key=itemgetter(0)) if scored else (-math.inf, None)
-            spun = " ".join(spun_words)
+            scored = [scorer.score(text, tokens, c) for c in candidates if _is_plausible_original(scorer, c.text, spun_words)]
+            best = max(scored, key=lambda s: s.margin, default=None)
             sentence = excerpt(text, tokens.starts[first], tokens.ends[last], sentence_ends)
-            occurrence = Occurrence(name, sentence, best.text.lower() if best else "", margin, best.source if best else "")
+            if best is None:
+                occurrence = Occurrence(name, sentence, "", -math.inf, "")
+            else:
+                occurrence = Occurrence(name, sentence, best.candidate.text.lower(), best.margin, best.candidate.source)
+            spun = " ".join(spun_words)
             evidence.setdefault(spun, Evidence(spun)).occurrences.append(occurrence)
     return evidence
 
@@ -212,14 +185,6 @@ def _is_lower_case(text: str, tokens: Tokens, first: int, last: int) -> bool:
     if is_sentence_start(text, tokens.starts[first]):
         written = written[1:]
     return written == written.lower()
-
-
-def neighbours(text: str, tokens: Tokens, first: int, last: int) -> tuple[str | None, str | None]:
-    """Return the words right before token ``first`` and after ``last`` (``None`` past punctuation)."""
-    lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
-    left = lowers[first - 1] if first > 0 and text[ends[first - 1] : starts[first]] == " " else None
-    right = lowers[last + 1] if last + 1 < len(lowers) and text[ends[last] : starts[last + 1]] == " " else None
-    return left, right
 
 
 def select_rules(evidence: Mapping[str, Evidence], thresholds: Thresholds) -> list[MinedRule]:
@@ -378,12 +343,12 @@ def mine_corpus(
     paths: Sequence[Path],
     config: Config,
     *,
-    dictionaries: Sequence[str] = (),
     assume_spun: bool = False,
     thresholds: Thresholds = Thresholds(),
     pack_id: str = "spin.mined",
 ) -> MineResult:
-    """Read the corpus, keep the documents judged spun (all with ``assume_spun``), mine them.
+    """Read the corpus, keep the documents the spin detector judges spun (all with
+    ``assume_spun``), and mine them with :func:`mining_sources`.
 
     A file that cannot be read is an error for that file; the others are still mined.
     """
@@ -397,90 +362,33 @@ def mine_corpus(
         except OSError as exc:
             errors.append(FileError(path.as_posix(), f"error[C201]: {path}: cannot read: {exc.strerror}"))
     rules = registry_for(config).select(config.select, config.ignore).for_stage("spin")
-    spun = [(name, text) for name, text in documents if assume_spun or measure(text, rules, config.spin_threshold)["spun"]]
-    lexicon = _lexicon(rules)
-    sources: list[CandidateSource] = [GroupSource.from_synonyms("thesaurus", lexicon.synonyms)]
-    sources += [GroupSource.from_lines(f"user:{path}", _read_dictionary(path)) for path in dictionaries]
-    evidence = collect_evidence(spun, sources, BigramScorer(lexicon, float(sum(lexicon.unigrams.values()))), rules)
+    spun = [(name, text) for name, text in documents if assume_spun or measure(text, rules, config.spin_threshold, config.spin_dictionaries)["spun"]]
+    evidence = collect_evidence(spun, mining_sources(rules, config.spin_dictionaries), default_scorer(), rules)
     corpus = ", ".join(p.as_posix() for p in paths)
     text, written, left_out = render_pack(select_rules(evidence, thresholds), pack_id, len(documents), len(spun), corpus)
     return MineResult(text, tuple(written), tuple(left_out), len(documents), len(spun), tuple(errors))
 
 
-# --- Candidate sources and scorer over the thesaurus and word statistics ---------------------
+def mining_sources(rules: Sequence[Rule], dictionaries: Sequence[str]) -> list[CandidateSource]:
+    """Return the sources of swaps the stage does not know yet: the user's spinner
+    dictionaries (``spin_dictionaries``) and the thesaurus, read as undirected groups.
 
-
-@dataclass(frozen=True, slots=True)
-class GroupSource:
-    """Synonym groups: a spun form (one to three words) -> the words it may stand for."""
-
-    name: str
-    groups: Mapping[tuple[str, ...], tuple[str, ...]]
-    longest: int
-
-    @classmethod
-    def from_synonyms(cls, name: str, synonyms: Mapping[str, Sequence[str]]) -> GroupSource:
-        """Index a word -> synonyms mapping by the words of each spun form."""
-        groups = {tuple(tokenize(word).lowers): tuple(synonyms[word]) for word in synonyms if synonyms[word]}
-        return cls(name, groups, max((len(k) for k in groups), default=1))
-
-    @classmethod
-    def from_lines(cls, name: str, lines: Iterable[str]) -> GroupSource:
-        """Read a spinner's dictionary: ``a|b|c`` per line, any member may have replaced any other."""
-        synonyms: dict[str, list[str]] = {}
-        for line in lines:
-            members = [m.strip() for m in line.split("#", 1)[0].split("|") if m.strip()]
-            for member in members:
-                synonyms.setdefault(member, []).extend(m for m in members if m != member)
-        return cls.from_synonyms(name, synonyms)
-
-    def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
-        """Return a candidate per synonym for every spun form in the text."""
-        lowers = tokens.lowers
-        found = []
-        for i in range(len(lowers)):
-            for width in range(1, self.longest + 1):
-                key = tuple(lowers[i : i + width])
-                if len(key) == width and key in self.groups:
-                    found.extend(Candidate(i, i + width - 1, word, self.name) for word in self.groups[key])
-        return found
-
-
-@dataclass(frozen=True, slots=True)
-class BigramScorer:
-    """Fit of words between neighbours from English word and bigram counts."""
-
-    lexicon: Lexicon
-    total: float
-
-    def fit(self, left: str | None, words: Sequence[str], right: str | None) -> float:
-        """Log-probability of ``words`` (a bigram chain) between ``left`` and ``right``."""
-        score = 0.0
-        previous = left
-        for word in [*words, *([right] if right is not None else [])]:
-            if previous is None:
-                score += math.log(max(self.lexicon.count(word), 0.5) / self.total)
-            else:
-                context = max(self.lexicon.count(previous), 1)
-                pair = self.lexicon.pair(previous, word)
-                # An unlisted pair is rarer than the rarest listed one, and rarer than the word's own frequency suggests.
-                unlisted = min(self.lexicon.bigram_floor / context, 0.2 * max(self.lexicon.count(word), 0.5) / self.total)
-                score += math.log(min(1.0, pair / context if pair else unlisted))
-            previous = word
-        return score
-
-
-def _lexicon(rules: Sequence[Rule]) -> Lexicon:
-    """Load the thesaurus the fallback rule names, with the word statistics."""
+    The thesaurus is the one the fallback rule names (WordNet synonym sets): any member
+    of a set may have replaced any other, and the scorer and the corpus decide which.
+    """
     fallback = next((r for r in rules if r.kind == "thesaurus-fallback"), None)
     if fallback is None:
-        raise RulePackError("spin mining needs the thesaurus-fallback rule (spin.fallback.thesaurus); it is not selected")
-    return load_lexicon(Path(fallback.source_file).parent / fallback.str_param("thesaurus"))
+        raise RulePackError("spin mining reads the thesaurus the spin.fallback rule names; that rule is not selected")
+    thesaurus = Path(fallback.source_file).parent / fallback.str_param("thesaurus")
+    sources: list[CandidateSource] = [user_source(path, 0.0) for path in dictionaries]
+    sources.append(GroupSource.from_lines(fallback.id, _synonym_sets(thesaurus), prior=0.0, directed=False, origin=str(thesaurus)))
+    return sources
 
 
-def _read_dictionary(path: str) -> list[str]:
-    """Read a spinner dictionary's lines."""
+def _synonym_sets(path: Path) -> list[str]:
+    """Read the thesaurus (``pos<TAB>lemma|lemma|...``) as group lines (``lemma|lemma|...``)."""
     try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the spinner dictionary: {exc}") from None
+        raise RulePackError(f"{path}: cannot read the thesaurus: {exc}") from None
+    return [line.partition("\t")[2] for line in lines if line and not line.startswith("#")]
