@@ -13,14 +13,14 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from cleaner import __version__
 from cleaner.api import CleanResult, clean_bytes, registry_for
 from cleaner.batch import BatchResult, clean_files
-from cleaner.config import Config, load_config, resolve
+from cleaner.config import Config, resolve
 from cleaner.document import line_index
 from cleaner.edits import to_input_offset
 from cleaner.emit import diff as diff_views
@@ -29,6 +29,7 @@ from cleaner.emit.report import FileError, visible
 from cleaner.errors import CleanerError, Interrupted
 from cleaner.model import Severity
 from cleaner.rulepacks import matches_prefix
+from cleaner.services import Services
 from cleaner.stages import readability
 
 
@@ -570,15 +571,47 @@ def rules_test(rule_dirs: tuple[str, ...]) -> None:
 
 
 @main.command("eval")
-@click.argument("spun", type=click.Path(exists=True, dir_okay=False))
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False), required=True, help="Gold TSV for SPUN.")
-@click.option("--clean", "clean_paths", multiple=True, type=click.Path(exists=True), help="Clean documents: must get 0 spin edits.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False), help="Gold TSV for one spun document (the older format); without it PATHS are development-set JSON.")
+@click.option("--clean", "clean_paths", multiple=True, type=click.Path(exists=True), help="With --gold: clean documents that must get 0 spin edits.")
+@click.option("--folds", type=click.IntRange(min=1), default=3, show_default=True, help="Per-fold figures: passages split by site (see cleaner.evaluation.assign_folds).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--min-repaired", type=click.FloatRange(0, 1), help="Target: the least share of counted substitutions repaired (exit 1 below it).")
+@click.option("--max-damaged", type=click.IntRange(min=0), help="Target: the most damaged clean spans (exit 1 above it).")
+@click.option("--max-changed-per-1000", type=click.FloatRange(min=0), help="Target: the most words changed per 1,000 in clean passages (exit 1 above it).")
+@_config_options
 @_reports_errors
-def evaluate_command(spun: str, gold: str, clean_paths: tuple[str, ...]) -> None:
-    """Measure spin repair on SPUN against its gold, and spin edits on clean documents."""
+def evaluate_command(paths: tuple[Path, ...], gold: str | None, clean_paths: tuple[str, ...], folds: int, output_format: str, **flags: Any) -> None:
+    """Measure spin repair on development-set passages (JSON files or folders), or on one document against a gold TSV.
+
+    On JSON passages it prints what the development set's score.py prints (per passage, per fold,
+    in total) and exits 1 when a target given by a flag is not met, 2 when a passage cannot be read.
+    """
+    from cleaner.evaluation import evaluate_dev_set, read_dev_set, render_text, unmet_targets
+
+    targets = {key: flags.pop(key) for key in ("min_repaired", "max_damaged", "max_changed_per_1000")}
+    if gold is not None:
+        if len(paths) != 1:
+            raise click.UsageError("--gold takes exactly one spun document")
+        _evaluate_against_tsv(paths[0].as_posix(), gold, clean_paths, _config(**flags).with_overrides(grammar="off"))
+    config = _config(**flags)
+    passages, errors = read_dev_set(paths)
+    if not passages and not errors:
+        raise click.UsageError("no development-set passages (*.json) in the given paths; for a gold TSV use --gold")
+    services = Services.for_config(config)
+    report = evaluate_dev_set(passages, lambda p: clean_bytes(p.text.encode("utf-8"), f"{p.name}.txt", config, services=services).output, folds)
+    click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False) if output_format == "json" else render_text(report))
+    _report_errors(errors)
+    unmet = unmet_targets(report.total, **targets)
+    for line in unmet:
+        click.echo(f"target not met: {line}", err=True)
+    sys.exit(ExitStatus.ERROR if errors else ExitStatus.FINDINGS if unmet else ExitStatus.OK)
+
+
+def _evaluate_against_tsv(spun: str, gold: str, clean_paths: tuple[str, ...], config: Config) -> NoReturn:
+    """Measure spin repair on one document against its gold TSV (only spin edits are judged) and exit."""
     from cleaner.evaluation import evaluate, read_gold
 
-    config = load_config().with_overrides(grammar="off")
     result = evaluate(_clean_one(spun, config), read_gold(Path(gold)))
     click.echo(f"{spun}: {result.repaired}/{result.required} required spans repaired ({result.rate:.1%}), {len(result.missed)} missed, "
                f"{result.optional_repaired} optional spans repaired, {len(result.outside)} edit(s) outside annotated spans")
@@ -612,3 +645,37 @@ def cache_clean(cache_dir: Path | None) -> None:
 
     results = ResultCache(cache_dir)
     click.echo(f"removed {results.folder} ({results.clean()} result(s))", err=True)
+
+
+@main.group("spin")
+def spin_group() -> None:
+    """Spin repair tools: mine a spun corpus for new rules."""
+
+
+@spin_group.command("mine")
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The rule-pack TOML file to write.")
+@click.option("--assume-spun", is_flag=True, help="Mine every document, not only those the spin detector judges spun.")
+@click.option("--pack-id", default="spin.mined", show_default=True, help="The [pack] id of the written pack.")
+@click.option("--min-documents", type=click.IntRange(min=1), default=2, show_default=True, help="Documents a substitution must recur in.")
+@click.option("--min-share", type=click.FloatRange(0, 1), default=0.6, show_default=True, help="Share of the spun form's occurrences the same candidate must win.")
+@click.option("--min-margin", type=float, default=1.0, show_default=True, help="Context-fit margin (natural log) a candidate must beat the spun form by to win an occurrence.")
+@_config_options
+@_reports_errors
+def spin_mine(corpus: tuple[Path, ...], output_path: Path, assume_spun: bool, pack_id: str, min_documents: int, min_share: float, min_margin: float, **flags: Any) -> None:
+    """Find substitutions that recur across spun documents and write them as rules to review.
+
+    Candidates come from the thesaurus and from the spinner dictionaries given with
+    --spin-dictionary; swaps the spin rules already undo are skipped. Exit 2 if a file could not be read.
+    """
+    from cleaner.fileio import write_atomically
+    from cleaner.spin.mine import Thresholds, mine_corpus
+
+    thresholds = Thresholds(min_documents=min_documents, min_occurrences=min_documents, min_share=min_share, min_margin=min_margin)
+    result = mine_corpus(corpus, _config(**flags), assume_spun=assume_spun, thresholds=thresholds, pack_id=pack_id)
+    write_atomically(output_path, result.pack)
+    _report_errors(result.errors)
+    for line in result.left_out:
+        click.echo(f"left out: {line}", err=True)
+    click.echo(f"wrote {output_path}: {len(result.rules)} rule(s) from {result.spun} of {result.documents} document(s) judged spun", err=True)
+    sys.exit(ExitStatus.ERROR if result.errors else ExitStatus.OK)
