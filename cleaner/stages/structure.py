@@ -90,12 +90,16 @@ def find_repeats(rule: Rule, text: str) -> list[Fix]:
 
 
 def find_boilerplate(rule: Rule, text: str) -> list[Fix]:
-    """Remove whole paragraphs that match a boilerplate pattern."""
+    """Remove whole paragraphs that match a boilerplate pattern.
+
+    A paragraph of white space only is never boilerplate: a pattern whose parts are all
+    optional would otherwise match it (normalise owns blank lines).
+    """
     pattern = compile_pattern(rule.str_param("pattern"))
     return [
         Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {})
         for para in paragraphs(text)
-        if pattern.fullmatch(para.text.strip())
+        if (content := para.text.strip()) and pattern.fullmatch(content)
     ]
 
 
