@@ -41,15 +41,26 @@ def test_a_full_disk_gives_an_error_line_per_document(tmp_path: Path, monkeypatc
     import errno
 
     import cleaner.batch
+    import cleaner.emit.report
 
-    def full_disk(path: Path, text: str) -> None:
+    def full_disk(path: Path, text: str, **_: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    placeholder_writes = cleaner.emit.report.write_atomically
+
+    def full_after_start(path: Path, text: str, **options: object) -> None:
+        """The disk fills once the run is under way: the placeholder report still fits."""
+        if "has not finished" in text:
+            placeholder_writes(path, text, **options)  # type: ignore[arg-type]
+        else:
+            full_disk(path, text)
 
     corpus = tmp_path / "in"
     corpus.mkdir()
     for i in range(3):
         (corpus / f"doc{i}.txt").write_text(f"Document {i}.\n", encoding="utf-8")
     monkeypatch.setattr(cleaner.batch, "write_atomically", full_disk)
+    monkeypatch.setattr(cleaner.emit.report, "write_atomically", full_after_start)
     errors = []
     monkeypatch.setattr(cleaner.batch.BatchResult, "__init__", _recording(cleaner.batch.BatchResult.__init__, errors))
     with pytest.raises(OutputError, match="cannot write report.json and REPORT.md: No space left on device"):

@@ -192,8 +192,9 @@ class ReportWriter:
         """Write a report of no documents that says the run has not finished."""
         reason = "the run writing this report has not finished (or was killed)"
         placeholder = {"config": dict(config), "documents": [], "errors": [], "incomplete": reason, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
-        write_atomically(self.folder / "report.json", json.dumps(placeholder, ensure_ascii=False, indent=2, sort_keys=True) + "\n", mode=0o644)
-        write_atomically(self.folder / "REPORT.md", markdown_page([], [], incomplete=reason))
+        with self._writing():
+            write_atomically(self.folder / "report.json", json.dumps(placeholder, ensure_ascii=False, indent=2, sort_keys=True) + "\n", mode=0o644)
+            write_atomically(self.folder / "REPORT.md", markdown_page([], [], incomplete=reason))
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
