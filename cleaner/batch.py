@@ -23,11 +23,12 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Protocol
 
 import platformdirs
 
@@ -63,6 +64,16 @@ class BatchResult:
     report_dir: Path | None = None
 
 
+class Progress(Protocol):
+    """What a batch tells a progress display: how many documents it found, then each one done."""
+
+    def start(self, total: int) -> None:
+        """Say how many documents the batch will clean (called once, before the first)."""
+
+    def advance(self, path: Path) -> None:
+        """Say that the document read from ``path`` is done."""
+
+
 def clean_files(
     paths: Sequence[Path],
     output_dir: Path | None,
@@ -70,7 +81,7 @@ def clean_files(
     *,
     in_place: bool = False,
     write: bool = True,
-    progress: Callable[[Path], None] | None = None,
+    progress: Progress | None = None,
     executor: Executor | None = None,
     cache: ResultCache | None = None,
     keep_results: bool = True,
@@ -106,6 +117,8 @@ def clean_files(
             batch.notices.append(f"notice: edit log of this in-place run: {reports / 'report.json'}")
         batch.report_dir = reports
     todo = [p for p in found.files if p in names]
+    if progress:
+        progress.start(len(todo))
     resolved_inputs = frozenset(p.resolve() for p in todo) if copies_to is not None else frozenset()
     report = ReportWriter(batch.report_dir, _config_view(config)) if batch.report_dir else None
     runner = executor or InProcess()
@@ -115,7 +128,7 @@ def clean_files(
         try:
             for path, outcome in in_order(runner, _jobs(todo, config, cache, keys)):
                 if progress:
-                    progress(path)
+                    progress.advance(path)
                 if isinstance(outcome, str):
                     batch.errors.append(FileError(path.as_posix(), outcome))
                     continue

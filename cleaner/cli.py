@@ -176,22 +176,16 @@ def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: d
     from cleaner.cache import ResultCache
     from cleaner.executors import make_executor
 
-    from cleaner.discovery import collect_inputs
-
     targets = [Path(p) for p in paths]
-    inputs = collect_inputs(targets, config, exclude=output, follow_links=run["follow_links"]).files
-    for folder in (t for t in targets if t.is_dir()):
-        if not any(folder in p.parents for p in inputs):
-            click.echo(f"warning: {folder.as_posix()}: no files to clean in this folder (include: {', '.join(config.include)})", err=True)
     executor = make_executor(run["executor"], run["jobs"], run["scheduler"])
     cache = None if run["no_cache"] else ResultCache(run["cache_dir"])
     options: dict[str, Any] = {"write": write, "in_place": in_place, "executor": executor, "cache": cache, "keep_results": keep, "follow_links": run["follow_links"], **writing}
     try:
-        if run["quiet"] or len(inputs) < 2 or not sys.stderr.isatty():
+        if run["quiet"] or not sys.stderr.isatty():
             batch = clean_files(targets, output, config, **options)
         else:
-            with _Progress(len(inputs)) as progress:
-                batch = clean_files(targets, output, config, progress=progress.advance, **options)
+            with _Progress() as progress:
+                batch = clean_files(targets, output, config, progress=progress, **options)
     finally:
         executor.close()
     for notice in batch.notices:
@@ -200,16 +194,26 @@ def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: d
 
 
 class _Progress:
-    """A progress bar on stderr with the real total, the rate and the time left (terminals only)."""
+    """A progress bar on stderr with the real total, the rate and the time left (terminals only).
 
-    def __init__(self, total: int) -> None:
+    The batch says how many documents it found (:meth:`start`); a batch of one shows no bar.
+    """
+
+    def __init__(self) -> None:
         import time
 
         self._clock = time.monotonic
         self._started = self._clock()
         self._name = ""
+        self._total = 0
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        """Open the bar for ``total`` documents (none for fewer than two)."""
         self._total = total
-        self._bar = click.progressbar(length=total, label="cleaning", file=sys.stderr, show_pos=True, show_eta=False, item_show_func=self._describe)
+        if total >= 2:
+            self._bar = click.progressbar(length=total, label="cleaning", file=sys.stderr, show_pos=True, show_eta=False, item_show_func=self._describe)
+            self._bar.__enter__()
 
     def _describe(self, _: object) -> str:
         """Rate and time left from the average so far (click's own ETA waits for a second of steps)."""
@@ -224,14 +228,15 @@ class _Progress:
     def advance(self, path: Path) -> None:
         """Count one more document done."""
         self._name = path.name
-        self._bar.update(1, path)
+        if self._bar is not None:
+            self._bar.update(1, path)
 
     def __enter__(self) -> _Progress:
-        self._bar.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._bar.__exit__(*exc)  # type: ignore[arg-type]
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
 
 
 def _pop_batch_options(flags: dict[str, Any], *, quiet: bool = False) -> dict[str, Any]:

@@ -79,8 +79,11 @@ def collect_inputs(
         if path.is_symlink() and not walk.may_follow(path):
             continue
         if path.is_dir():
+            taken = len(walk.inputs.files)
             for found in walk.folder(path):
                 walk.take(found)
+            if len(walk.inputs.files) == taken:
+                walk.inputs.notices.append(f"warning: {path.as_posix()}: no files to clean in this folder (include: {', '.join(config.include)})")
         elif path.is_file():
             walk.take(path)
         else:

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,10 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def in_tmp(tmp_path: Path) -> Iterator[Path]:
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run in an empty folder (no configuration file above it is picked up from the repo)."""
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def test_positions_are_lines_and_columns_of_the_file_on_disk(in_tmp: Path) -> None:

@@ -8,9 +8,7 @@ reviewdog's ``DiagnosticResult.json`` (MIT) and OASIS's SARIF 2.1.0 schema.
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,14 +30,10 @@ def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def in_root() -> Iterator[Path]:
+def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run from the repository root, so paths are relative as CI gives them."""
-    old = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        yield ROOT
-    finally:
-        os.chdir(old)
+    monkeypatch.chdir(ROOT)
+    return ROOT
 
 
 def validator(name: str) -> jsonschema.Draft4Validator:
