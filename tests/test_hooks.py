@@ -17,10 +17,6 @@ import pytest
 from .conftest import ROOT, SPUN_SEED
 
 PRE_COMMIT = shutil.which("pre-commit") or shutil.which("pre-commit", path=str(Path(sys.executable).parent))
-#: pre-commit's environment has a setuptools without ``pkg_resources``; while importing cleaner
-#: still needs it (textstat 0.7.3 imports it; the readability work replaces that), the hooks crash.
-NEEDS_PKG_RESOURCES = subprocess.run([sys.executable, "-c", "import sys; sys.modules['pkg_resources'] = None; import cleaner.cli"], capture_output=True).returncode != 0
-pytestmark = pytest.mark.xfail(NEEDS_PKG_RESOURCES, reason="importing cleaner needs pkg_resources (textstat 0.7.3), which pre-commit's setuptools no longer has: issue 14 item 1", strict=True)
 
 
 @pytest.fixture(scope="module")
