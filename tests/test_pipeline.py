@@ -272,3 +272,16 @@ def test_a_rule_that_never_settles_is_an_error_naming_the_document(tmp_path: Pat
     assert result.exit_code == 2 and len(errors) == 1 and errors[0].startswith("error[C207]") and "wow.txt" in errors[0]
     assert (tmp_path / "out" / "calm.txt").read_text(encoding="utf-8") == "Calm text.\n"
     assert not (tmp_path / "out" / "wow.txt").exists()
+
+
+HARPER = Config(grammar="harper")
+
+
+@settings(max_examples=max(5, EXAMPLES // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_seed_text())
+def test_damaged_seed_text_with_harper_replays_and_is_idempotent(text: str) -> None:
+    # Harper's fixes can enable one another ("as an ways aside" -> "a ways aside" -> "far apart").
+    result = clean_text(text, HARPER)
+    assert replay(text, result.log) == result.output
+    assert words_accounted_for(result)
+    assert clean_text(result.output, HARPER).output == result.output
