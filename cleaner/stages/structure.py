@@ -16,7 +16,7 @@ Every removal is an edit whose ``before`` holds the removed text, so nothing is 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from cleaner.model import Edit, Fix
@@ -75,11 +75,14 @@ def find_repeats(rule: Rule, text: str) -> list[Fix]:
     max_words = int(rule.param("max_words", 10_000))  # type: ignore[call-overload]
     similarity = float(rule.param("similarity", 1.0))  # type: ignore[arg-type]
     within_first = int(rule.param("within_first", 0))  # type: ignore[call-overload]
-    keyed = [(position, para, word_key(para.text)) for position, para in enumerate(paragraphs(text))]
-    candidates = [(position, para, key) for position, para, key in keyed if min_words <= len(key) <= max_words]
-    if len(candidates) < 2:  # nothing to repeat: skip indexing (one long paragraph is common)
-        return []
-    index = ParagraphIndex((key for _, _, key in candidates), similarity)
+    keyed: Iterable[tuple[int, Paragraph, tuple[str, ...]]] = ((position, para, word_key(para.text)) for position, para in enumerate(paragraphs(text)))
+    keys: list[tuple[str, ...]] = []
+    if not within_first or similarity < 1.0:  # near copies rank words by rarity over every paragraph
+        keyed = list(keyed)
+        keys = [key for _, _, key in keyed if min_words <= len(key) <= max_words]
+        if len(keys) < 2:  # nothing to repeat: skip indexing (one long paragraph is common)
+            return []
+    index = ParagraphIndex(keys, similarity)
     fixes = []
     kept = 0
     for position, para, key in keyed:
