@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from cleaner.config import Config
 from cleaner.edits import sha256_text
+from cleaner.errors import FixedPointError
 from cleaner.model import EditLog
 from cleaner.pipeline import run_stages
 from cleaner.rulepacks import RuleRegistry, load_registry
@@ -74,14 +75,17 @@ def clean_text(
 
         services = Services.for_config(config)
     selected = registry.select(config.select, config.ignore)
-    run = run_stages(text, config, selected, markdown=markdown, services=services)
+    try:
+        run = run_stages(text, config, selected, markdown=markdown, services=services)
+    except FixedPointError as exc:
+        raise FixedPointError(f"{source}: {exc}") from None
     log = EditLog(source, sha256_text(text), run.passes)
     stages = dict(run.stage_data)
     engine = services.get("grammar")
     if "grammar" in stages and engine is not None:
         # Findings by category on the input as it came and on the output: the drop
         # measures the repair (spun text has far more). The stage's own calls are reused.
-        counts = {"before": grammar.categorise(grammar.cached_check(engine, text)), "after": grammar.categorise(grammar.cached_check(engine, run.output))}  # type: ignore[arg-type]
+        counts = {"before": grammar.categorise(grammar.cached_check(engine, _without_lone_surrogates(text))), "after": grammar.categorise(grammar.cached_check(engine, run.output))}  # type: ignore[arg-type]
         stages["grammar"] = {**stages["grammar"], **counts}
     if "spin" in stages:
         # The spin verdict of the output: what is still spun after repair.
@@ -96,6 +100,15 @@ def clean_text(
         stages=stages,
         readability=_readability(text, run.output),
     )
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """Return ``text`` with each lone surrogate as U+FFFD, as normalisation repairs it.
+
+    Grammar engines outside Python cannot take one; the input's own findings are
+    counted on the text as it will be read.
+    """
+    return text if text.isascii() else text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _readability(text: str, output: str) -> dict[str, Mapping[str, float]]:
@@ -113,6 +126,8 @@ def clean_bytes(
 ) -> CleanResult:
     """Decode ``data`` (read from ``source``) and clean it; raise ``InputError`` for binary data."""
     decoded = ingest.decode(data, source)
-    info = {"encoding": decoded.encoding, "bom": decoded.bom, "sha256": decoded.sha256, "bytes": decoded.size}
+    info: dict[str, object] = {"encoding": decoded.encoding, "bom": decoded.bom, "sha256": decoded.sha256, "bytes": decoded.size}
+    if decoded.confidence is not None:
+        info["encoding_confidence"] = decoded.confidence
     markdown = PurePath(source).suffix.lower() in MARKDOWN_SUFFIXES
     return clean_text(decoded.text, config, source=source, markdown=markdown, services=services, ingest_info=info)

@@ -42,6 +42,7 @@ from cleaner.executors import Executor, InProcess, Payload, in_order
 from cleaner.fileio import write_atomically, write_in_place
 from cleaner.model import Severity
 from cleaner.services import fallback_notice
+from cleaner.stages.ingest import codec_for_writing
 
 #: Edit logs of in-place runs kept in the user's state folder (the oldest go first).
 IN_PLACE_LOGS_KEPT = 20
@@ -223,7 +224,8 @@ def _deliver(
     try:
         if in_place:
             if result.changed:
-                write_in_place(path, result.output, allow_read_only=allow_read_only)
+                encoding = codec_for_writing(str(result.ingest.get("encoding", "utf-8")))
+                write_in_place(path, result.output, allow_read_only=allow_read_only, encoding=encoding)
         elif output_dir is not None:
             target = output_dir / name
             _refuse_overwriting_input(target, resolved_inputs)

@@ -84,6 +84,7 @@ def _config_options(command: F) -> F:
         click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe."),
         click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra rule-pack folder (repeatable)."),
         click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), help="Lowest severity that makes the exit status 1 (check and clean)."),
+        click.option("--time-limit", type=float, metavar="SECONDS", help="Seconds one document may take; a slower one is an error line and the batch goes on (default: 60)."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob in folders walked, instead of the configuration's (repeatable; quote it)."),
         click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob too (repeatable; quote it)."),
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read this cleaner.toml or pyproject.toml instead of searching upwards."),

@@ -40,6 +40,11 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
     Larger inputs are refused with a one-line error (the batch goes on): a "document"
     of 50 MB is usually a dump that should be split, and the grammar engines' cost
     grows faster than linearly with it. A finite number above 0 and at most 1024.
+``time_limit`` (``60.0``)
+    Seconds one document may take to clean; a document that takes longer gets a
+    one-line error (C208) and the batch goes on, so one runaway document (a case no
+    one has met yet that is slower than linear) cannot stall a run. Ordinary news
+    articles take well under a second. A finite number above 0 and at most 86400.
 ``include`` (``["*.txt", "*.md", "*.markdown"]``) / ``exclude`` (``[]``) / ``extend_exclude`` (``[]``)
     Glob patterns (matched against the path as found, e.g. ``docs/drafts/a.txt``, the
     path inside the folder given, and the file name) choosing which files and folders
@@ -78,6 +83,7 @@ _CHOICES: dict[str, frozenset[str]] = {
 _RANGES: dict[str, tuple[float, float, bool]] = {
     "spin_threshold": (0.0, 100.0, True),
     "max_document_mb": (0.0, 1024.0, False),
+    "time_limit": (0.0, 86400.0, False),
 }
 _RULE_PREFIX = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$")
 _URL = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$")
@@ -110,6 +116,7 @@ class Config:
     spin_dictionaries: tuple[str, ...] = ()
     fail_on: str = "error"
     max_document_mb: float = 20.0
+    time_limit: float = 60.0
     include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown")
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()

@@ -17,8 +17,13 @@ from cleaner.model import Applicability, Edit, EditLog, Fix, SkipReason, Skipped
 
 
 def sha256_text(text: str) -> str:
-    """Return the hex SHA-256 of ``text`` encoded as UTF-8."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """Return the hex SHA-256 of ``text`` encoded as UTF-8.
+
+    A lone surrogate (possible in a ``str`` from the library API, never in a decoded
+    file) is hashed as its own three bytes instead of raising: the text must be
+    logged before normalisation can repair it.
+    """
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def apply_fixes(

@@ -54,6 +54,27 @@ class WorkerLostError(InputError):
     hint = "the document was tried again alone and its worker died again; check its size and the memory available"
 
 
+class EncodingError(InputError):
+    """An input is not UTF-8 and its encoding cannot be told with confidence."""
+
+    code = "C206"
+    hint = "convert it to UTF-8 (e.g. iconv -f ENCODING -t UTF-8) and clean the converted file"
+
+
+class FixedPointError(InputError):
+    """Cleaning a document does not settle: a second run over the output would change it again."""
+
+    code = "C207"
+    hint = "please report it with the document; --ignore the rule that keeps changing it to clean it meanwhile"
+
+
+class TimeLimitError(InputError):
+    """Cleaning a document took longer than the time limit (``time_limit``)."""
+
+    code = "C208"
+    hint = "raise time-limit in the configuration (or --time-limit) if the document is just large"
+
+
 class OutputError(CleanerError):
     """An output cannot be written without losing or overwriting something."""
 

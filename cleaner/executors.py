@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any, Protocol
 
-from cleaner.api import CleanResult, clean_bytes
+from cleaner.api import CleanResult, clean_bytes, registry_for
 from cleaner.config import Config
-from cleaner.errors import CleanerError, ConfigError, WorkerLostError
+from cleaner.errors import CleanerError, ConfigError, TimeLimitError, WorkerLostError
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +42,50 @@ class Payload:
 
 
 def clean_payload(payload: Payload) -> CleanResult | str:
-    """Clean one document; a :class:`CleanerError` comes back as its one-line message."""
+    """Clean one document; a :class:`CleanerError` comes back as its one-line message.
+
+    Cleaning stops at the configuration's ``time_limit`` (:func:`time_limit`); the rule
+    packs are loaded first, once per process, so the limit counts the document alone.
+    """
     try:
-        return clean_bytes(payload.data, payload.source, payload.config)
+        registry_for(payload.config)
+        with time_limit(payload.config.time_limit, payload.source):
+            return clean_bytes(payload.data, payload.source, payload.config)
     except CleanerError as exc:
         return exc.one_line()
+
+
+class _TimeUp(BaseException):
+    """Raised by the alarm inside the work; a ``BaseException`` so no ``except Exception`` on the way swallows it."""
+
+
+@contextmanager
+def time_limit(seconds: float, source: str) -> Iterator[None]:
+    """Raise :class:`TimeLimitError` (naming ``source``) if the block runs longer than ``seconds``.
+
+    A real-time alarm (``SIGALRM``) interrupts pure-Python work between two bytecodes;
+    what it interrupts is this document's own state, thrown away with it, so the next
+    document starts clean. Work inside one C call (a single RE2 match, an engine call)
+    is interrupted when that call returns. Signals can only be handled in a process's
+    main thread: local workers and a single job run there; a Dask worker's threads do
+    not, and there the block runs without a limit.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def alarm(number: int, frame: FrameType | None) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimeUp:
+        raise TimeLimitError(f"{source}: cleaning took longer than the time limit of {seconds:g} s; not cleaned") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class Executor(Protocol):

@@ -16,15 +16,16 @@ from pathlib import Path
 from cleaner.errors import OutputError
 
 
-def write_atomically(path: Path, text: str, *, mode: int | None = None) -> None:
-    """Write ``text`` as UTF-8 to ``path`` through a temporary file and a rename.
+def write_atomically(path: Path, text: str, *, mode: int | None = None, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename.
 
     ``mode`` is the new file's permission bits; by default the usual ones for a new
     file (``0666`` less the umask), as if the file had been created with ``open``.
+    ``encoding`` is UTF-8 but for a file written back in place in a legacy encoding.
     """
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        with os.fdopen(handle, "w", encoding=encoding, newline="\n") as stream:
             stream.write(text)
         os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600
         os.replace(temporary, path)
@@ -33,10 +34,14 @@ def write_atomically(path: Path, text: str, *, mode: int | None = None) -> None:
         raise
 
 
-def write_in_place(path: Path, text: str, *, allow_read_only: bool = False) -> Path:
+def write_in_place(path: Path, text: str, *, allow_read_only: bool = False, encoding: str = "utf-8") -> Path:
     """Replace the content of the existing file ``path`` with ``text``; return the file written.
 
     What the file was stays what it is:
+
+    * it is written in the ``encoding`` it was read in (a Shift-JIS file stays
+      Shift-JIS); a text that encoding cannot hold (a character cleaning brought in) is
+      refused, naming the character, rather than written in another encoding;
 
     * a symbolic link stays a link: its target is rewritten (the link is never
       replaced by a copy);
@@ -65,9 +70,23 @@ def write_in_place(path: Path, text: str, *, allow_read_only: bool = False) -> P
         )
     if not info.st_mode & stat.S_IWUSR and not allow_read_only:
         raise OutputError(f"{path}: is read-only; not rewritten", hint="pass --allow-read-only to rewrite read-only files too")
-    write_atomically(target, text, mode=stat.S_IMODE(info.st_mode))
+    _check_encodable(path, text, encoding)
+    write_atomically(target, text, mode=stat.S_IMODE(info.st_mode), encoding=encoding)
     _keep_owner(target, info)
     return target
+
+
+def _check_encodable(path: Path, text: str, encoding: str) -> None:
+    """Refuse a text that ``encoding`` cannot write, naming the first character it cannot."""
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        raise OutputError(
+            f"{path}: was read as {encoding}, which cannot hold U+{ord(text[exc.start]):04X} "
+            f"({text[exc.start]!r}, line {line}) of the cleaned text; not rewritten",
+            hint="clean it into an output folder with -o (written as UTF-8)",
+        ) from None
 
 
 def _keep_owner(path: Path, info: os.stat_result) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from cleaner.batch import clean_files
 from cleaner.config import Config
-from cleaner.errors import OutputError
+from cleaner.errors import OutputError, TimeLimitError
 from cleaner.executors import LocalProcesses, Payload, clean_payload
 
 
@@ -95,3 +95,41 @@ def test_a_dask_cluster_without_workers_gives_error_lines_instead_of_waiting_for
         finally:
             executor.close()
     assert [e.message.split(":")[0] for e in batch.errors] == ["error[C205]"] and "no Dask worker" in batch.errors[0].message
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_runaway_document_is_an_error_line_at_the_time_limit_and_the_batch_goes_on(jobs: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cleaner.cli import main
+    from .conftest import SPUN_SEED
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    # About 400 KB of article text: several seconds to clean, far past a 1 s limit.
+    (corpus / "big.txt").write_text((SPUN_SEED.read_text(encoding="utf-8") + "\n\n") * 60, encoding="utf-8")
+    (corpus / "small.txt").write_text("A  small text.\n", encoding="utf-8")
+    args = ["clean", str(corpus), "-o", str(tmp_path / "out"), "--grammar", "off", "--no-cache", "--jobs", jobs, "--time-limit", "1"]
+    result = CliRunner().invoke(main, args)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error[")]
+    assert result.exit_code == 2, result.output
+    assert len(errors) == 1 and errors[0].startswith("error[C208]") and "big.txt" in errors[0] and "1 s" in errors[0]
+    assert (tmp_path / "out" / "small.txt").read_text(encoding="utf-8") == "A small text.\n"
+    assert not (tmp_path / "out" / "big.txt").exists()
+
+
+def test_the_time_limit_leaves_no_alarm_behind() -> None:
+    import signal
+
+    from cleaner.executors import time_limit
+
+    before = signal.getsignal(signal.SIGALRM)
+    with time_limit(30, "x.txt"):
+        pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is before
+    with pytest.raises(TimeLimitError) as error:
+        with time_limit(0.05, "slow.txt"):
+            while True:
+                pass
+    assert "slow.txt" in str(error.value)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is before

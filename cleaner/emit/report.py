@@ -100,6 +100,8 @@ def document_to_json(result: CleanResult, output_name: str | None) -> dict[str, 
         "text_sha256": result.log.source_sha256,
         "output_sha256": sha256_text(result.output),
         "encoding": result.ingest.get("encoding", "utf-8"),
+        # How sure the detector was of a legacy encoding (absent for UTF-8 and BOMs).
+        **({"encoding_confidence": result.ingest["encoding_confidence"]} if "encoding_confidence" in result.ingest else {}),
         "bom": result.ingest.get("bom", False),
         "markdown": result.markdown,
         "changed": result.changed,
@@ -276,10 +278,21 @@ def markdown_row(result: CleanResult) -> str:
     before = result.readability["before"]["flesch_reading_ease"]
     after = result.readability["after"]["flesch_reading_ease"]
     return (
-        f"| {markdown_code(result.source)} | {result.ingest.get('encoding', 'utf-8')} | {edits} | {summary['skipped']} "
+        f"| {markdown_code(result.source)} | {encoding_cell(result.ingest)} | {edits} | {summary['skipped']} "
         f"| {spin.get('score', '-')} | {'yes' if spin.get('spun') else 'no'} "
         f"| {findings['error']} / {findings['warning']} / {findings['info']} | {grammar_counts(result)} | {before} → {after} |"
     )
+
+
+def encoding_cell(ingest: Mapping[str, object]) -> str:
+    """The encoding a document was read in, with the detector's confidence when one was needed.
+
+    >>> encoding_cell({"encoding": "cp932", "encoding_confidence": 0.97}), encoding_cell({})
+    ('cp932 (confidence 0.97)', 'utf-8')
+    """
+    encoding = str(ingest.get("encoding", "utf-8"))
+    confidence = ingest.get("encoding_confidence")
+    return f"{encoding} (confidence {confidence:.2f})" if isinstance(confidence, float) else encoding
 
 
 def markdown_page(rows: Sequence[str], errors: Sequence[FileError], *, incomplete: str = "") -> str:

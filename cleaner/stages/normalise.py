@@ -48,6 +48,8 @@ _MIN_SCRAPE_BREAKS = 3
 _SENTENCE_END = re.compile(r"[.!?:;\"'\u201d\u2019)\]]\s*$")
 _CURLY = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "--"}
 _CURLY_RE = re.compile("[" + "".join(_CURLY) + "]")
+#: Line breaks other than "\n": vertical tab, form feed, Unicode line and paragraph separators.
+_OTHER_LINE_BREAKS = re.compile("[\v\f\u2028\u2029]")
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -85,7 +87,7 @@ def fix_line_endings(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
 def fix_encoding(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
     """Repair mojibake and control characters with ftfy, one fix per changed line."""
     fixes = []
-    for offset, line in _lines(text):
+    for offset, line in _between_line_breaks(text):
         if line.isascii() and line.isprintable():
             continue
         fixed, plan = ftfy.fix_and_explain(line, FTFY_CONFIG)
@@ -93,6 +95,30 @@ def fix_encoding(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
             steps = [[step.action, step.parameter] for step in plan or []]
             fixes.append(_fix(rule, edits_from_diff(line, fixed, offset=offset), ftfy_plan=steps))
     return fixes
+
+
+def _between_line_breaks(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(offset, piece)`` for the text between any two line breaks, of any kind.
+
+    ftfy deletes a vertical tab as a control character, gluing the words on either side
+    ("Jane Doe\\vPhone" -> "Jane DoePhone"); rule ``line-separators`` makes it a line
+    break instead, so ftfy never sees one.
+    """
+    for offset, line in _lines(text):
+        start = 0
+        for match in _OTHER_LINE_BREAKS.finditer(line):
+            yield offset + start, line[start : match.start()]
+            start = match.end()
+        yield offset + start, line[start:]
+
+
+def fix_line_separators(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Turn vertical tabs, form feeds and Unicode line/paragraph separators into a newline.
+
+    They separate lines (``str.splitlines`` splits at each) but no tool after us treats
+    them so: removed, they would glue the words around them together.
+    """
+    return _regex_fixes(rule, text, _OTHER_LINE_BREAKS, lambda m: "\n")
 
 
 def fix_unicode_nfc(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
@@ -120,8 +146,21 @@ def fix_invisible_characters(rule: Rule, text: str, ctx: StageContext) -> list[F
 def fix_trailing_whitespace(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
     """Remove spaces and tabs at the end of lines (Markdown's two-space break excepted)."""
     if ctx.markdown:
-        return _regex_fixes(rule, text, _TRAILING, lambda m: "  " if m.group() == "  " else "")
+        return _regex_fixes(rule, text, _TRAILING, lambda m: "  " if m.group() == "  " and _is_hard_break(text, m.end()) else "")
     return _regex_fixes(rule, text, _TRAILING, lambda m: "")
+
+
+def _is_hard_break(text: str, line_end: int) -> bool:
+    """Tell whether two spaces ending the line at ``line_end`` are a Markdown hard break.
+
+    They are only before a line of the same paragraph; before a blank line or at the
+    end of the text they break nothing, and a later removal of what follows would
+    otherwise leave them to be stripped by a second run.
+    """
+    if line_end >= len(text):
+        return False
+    next_end = text.find("\n", line_end + 1)
+    return bool(text[line_end + 1 : next_end if next_end != -1 else len(text)].strip())
 
 
 def fix_repeated_spaces(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
@@ -205,6 +244,7 @@ def fix_typography(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
 FIXERS: dict[str, Callable[[Rule, str, StageContext], list[Fix]]] = {
     "bom": fix_bom,
     "line-endings": fix_line_endings,
+    "line-separators": fix_line_separators,
     "encoding-repair": fix_encoding,
     "unicode-nfc": fix_unicode_nfc,
     "odd-spaces": fix_odd_spaces,

@@ -15,9 +15,8 @@ Every removal is an edit whose ``before`` holds the removed text, so nothing is 
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from cleaner.model import Edit, Fix
@@ -38,12 +37,17 @@ class Paragraph:
     text: str
 
     def removal(self, full_text: str) -> Edit:
-        """Return the edit that deletes this paragraph and the blank line after it."""
+        """Return the edit that deletes this paragraph and the blank line after it.
+
+        The last paragraph takes the separator before it instead, so the text still
+        ends as it did; the only one takes everything, so no lone newline is left for
+        a second run to remove.
+        """
         end = self.end
         while end < len(full_text) and full_text[end] == "\n":
             end += 1
         start = self.start
-        if end == len(full_text):  # last paragraph: take the separator before it instead
+        if end == len(full_text) and start > 0:  # last paragraph: take the separator before it instead
             while start > 0 and full_text[start - 1] == "\n":
                 start -= 1
             end = self.end
@@ -71,19 +75,28 @@ def find_repeats(rule: Rule, text: str) -> list[Fix]:
     max_words = int(rule.param("max_words", 10_000))  # type: ignore[call-overload]
     similarity = float(rule.param("similarity", 1.0))  # type: ignore[arg-type]
     within_first = int(rule.param("within_first", 0))  # type: ignore[call-overload]
-    found = itertools.islice(paragraphs(text), within_first or None)
-    keyed = ((position, para, word_key(para.text)) for position, para in enumerate(found))
-    candidates = [(position, para, key) for position, para, key in keyed if min_words <= len(key) <= max_words]
-    if len(candidates) < 2:  # nothing to repeat: skip indexing (one long paragraph is common)
-        return []
-    index = ParagraphIndex((key for _, _, key in candidates), similarity)
+    keyed: Iterable[tuple[int, Paragraph, tuple[str, ...]]] = ((position, para, word_key(para.text)) for position, para in enumerate(paragraphs(text)))
+    keys: list[tuple[str, ...]] = []
+    if not within_first or similarity < 1.0:  # near copies rank words by rarity over every paragraph
+        keyed = list(keyed)
+        keys = [key for _, _, key in keyed if min_words <= len(key) <= max_words]
+        if len(keys) < 2:  # nothing to repeat: skip indexing (one long paragraph is common)
+            return []
+    index = ParagraphIndex(keys, similarity)
     fixes = []
-    for position, para, key in candidates:
-        original = index.earlier_copy(key)
-        if original is None:
-            index.add(key, position)
+    kept = 0
+    for position, para, key in keyed:
+        # ``within_first`` counts the paragraphs that stay: each copy removed brings the
+        # next paragraph into the window, so one round reaches what repeated rounds would.
+        if within_first and kept == within_first:
+            break
+        original = index.earlier_copy(key) if min_words <= len(key) <= max_words else None
+        if original is not None:
+            fixes.append(Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {"repeats_paragraph": original + 1}))
             continue
-        fixes.append(Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {"repeats_paragraph": original + 1}))
+        kept += 1
+        if min_words <= len(key) <= max_words:
+            index.add(key, position)
     return fixes
 
 
