@@ -58,6 +58,8 @@ def languagetool_missing() -> str:
 def languagetool_url(monkeypatch: pytest.MonkeyPatch) -> str:
     """The URL of a real LanguageTool server, also as ``CLEANER_LANGUAGETOOL_URL`` for the test.
 
+    language-tool-python's download is blocked while the test runs.
+
     Without one the test skips saying why, or fails where ``CLEANER_REQUIRE_LANGUAGETOOL``
     is set (CI, which builds and starts the server).
     """
@@ -68,6 +70,12 @@ def languagetool_url(monkeypatch: pytest.MonkeyPatch) -> str:
         if os.environ.get(LANGUAGETOOL_REQUIRED_ENV):
             pytest.fail(f"{missing} ({LANGUAGETOOL_REQUIRED_ENV} is set)")
         pytest.skip(missing)
+    from language_tool_python import download_lt
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("language-tool-python tried to download LanguageTool")
+
+    monkeypatch.setattr(download_lt.ReleaseLocalLanguageTool, "download", refuse)  # the server is the only LanguageTool
     url = os.environ[LANGUAGETOOL_TEST_URL_ENV]
     monkeypatch.setenv("CLEANER_LANGUAGETOOL_URL", url)
     return url

@@ -268,3 +268,11 @@ def test_serving_an_unbuilt_folder_says_to_build_it(tmp_path) -> None:  # type: 
     with pytest.raises(EngineUnavailable) as error:
         server.server_command(tmp_path, 8081)
     assert "cleaner languagetool build" in error.value.one_line()
+
+
+def test_an_unreadable_word_list_is_one_error_naming_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from cleaner.errors import ConfigError
+
+    missing = tmp_path / "names.txt"
+    with pytest.raises(ConfigError, match="names.txt: cannot read word list"):
+        clean_text("Fine text.\n", Config(grammar="harper", words=(str(missing),)))
