@@ -20,9 +20,10 @@ import argparse
 import os
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 from cleaner import Config, clean_text
-from cleaner.engines import EngineMatch
+from cleaner.engines import EngineMatch, GrammarEngine
 from cleaner.evaluation import read_dev_set
 from cleaner.services import Services
 from cleaner.stages.grammar import cached_check
@@ -78,9 +79,9 @@ def main() -> None:
     args = parser.parse_args()
     url = os.environ.get("CLEANER_LANGUAGETOOL_URL", "")
     configs = {name: Config(grammar=name, languagetool_url=url if name == "languagetool" else "") for name in ENGINES}
-    engines = {name: Services.for_config(config)["grammar"] for name, config in configs.items()}
+    engines = {name: cast(GrammarEngine, Services.for_config(config)["grammar"]) for name, config in configs.items()}
     corpus = texts(args.dev_dir)
-    print(f"{len(corpus)} texts, {sum(len(t) for _, t in corpus):,} chars; " + ", ".join(f"{n} {e.version}" for n, e in engines.items()))  # type: ignore[union-attr]
+    print(f"{len(corpus)} texts, {sum(len(t) for _, t in corpus):,} chars; " + ", ".join(f"{n} {e.version}" for n, e in engines.items()))
 
     before: dict[str, Counter[str]] = {n: Counter() for n in ENGINES}
     after: dict[str, Counter[str]] = {n: Counter() for n in ENGINES}
@@ -94,15 +95,15 @@ def main() -> None:
         matches = {}
         for engine_name, config in configs.items():
             result = clean_text(text, config)
-            counts = result.stages["grammar"]
-            for category, n in counts["before"].items():  # type: ignore[union-attr]
+            counts = cast(dict[str, dict[str, int]], result.stages["grammar"])
+            for category, n in counts["before"].items():
                 before[engine_name][category] += n
                 grouped_before[engine_name][group(category)] += n
-            for category, n in counts["after"].items():  # type: ignore[union-attr]
+            for category, n in counts["after"].items():
                 after[engine_name][category] += n
                 grouped_after[engine_name][group(category)] += n
             applied[engine_name].update(f.rule_id for p, f in result.log.applied if p.stage == "grammar")
-            matches[engine_name] = cached_check(engine, text) if (engine := engines[engine_name]) else []  # type: ignore[arg-type]
+            matches[engine_name] = cached_check(engines[engine_name], text)
         harper, languagetool = matches["harper"], matches["languagetool"]
         for mine, theirs, engine_name in ((harper, languagetool, "harper"), (languagetool, harper, "languagetool")):
             for m in mine:
