@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner import Config, clean_text
 from cleaner.engines.languagetool import LanguageToolEngine, local_installation, to_engine_matches
@@ -276,3 +278,15 @@ def test_an_unreadable_word_list_is_one_error_naming_it(tmp_path) -> None:  # ty
     missing = tmp_path / "names.txt"
     with pytest.raises(ConfigError, match="names.txt: cannot read word list"):
         clean_text("Fine text.\n", Config(grammar="harper", words=(str(missing),)))
+
+
+@given(st.lists(st.text(alphabet="ab .\n\t😀", max_size=30), max_size=30), st.integers(min_value=1, max_value=40))
+def test_paragraph_batches_cover_the_text_in_order(pieces: list[str], limit: int) -> None:
+    from cleaner.engines.languagetool import PARAGRAPH_BREAK, paragraph_batches
+
+    text = "\n\n".join(pieces)
+    batches = paragraph_batches(text, limit)
+    assert "".join(piece for _, piece in batches) == text
+    assert all(text[offset : offset + len(piece)] == piece and piece for offset, piece in batches)
+    # a batch over the limit is one paragraph: no cut was possible inside it
+    assert all(len(piece) <= limit or not [b for b in PARAGRAPH_BREAK.finditer(piece) if b.end() < len(piece)] for _, piece in batches)

@@ -98,7 +98,7 @@ def to_engine_matches(matches: Iterable[Any], shift: int = 0) -> list[EngineMatc
     ]
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def paragraph_batches(text: str, limit: int = BATCH_CHARS) -> list[tuple[int, str]]:
@@ -113,7 +113,7 @@ def paragraph_batches(text: str, limit: int = BATCH_CHARS) -> list[tuple[int, st
     [(0, 'a b.\n\nc d.\n\n'), (12, 'e f.\n')]
     """
     batches, start, last_cut = [], 0, 0
-    for brk in _PARAGRAPH_BREAK.finditer(text):
+    for brk in PARAGRAPH_BREAK.finditer(text):
         if brk.end() - start > limit and last_cut > start:
             batches.append((start, text[start:last_cut]))
             start = last_cut
