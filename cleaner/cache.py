@@ -69,8 +69,11 @@ def _code_digest() -> str:
 
 @lru_cache(maxsize=16)
 def _engine_fingerprint(config: Config, engine: str | None) -> str:
-    """Describe the grammar engine: ``engine`` when known to have run, else the one ``config`` plans."""
-    from cleaner.services import planned_engine
+    """Describe the grammar engine: ``engine`` when known to have run, else the one ``config`` plans.
+
+    The words it accepts are part of it: an edited word list changes what is reported.
+    """
+    from cleaner.services import engine_words, planned_engine
 
     planned, url, version = planned_engine(config.grammar, config.languagetool_url)
     if engine is not None and engine != planned:
@@ -79,7 +82,8 @@ def _engine_fingerprint(config: Config, engine: str | None) -> str:
         harper = metadata.version("harper-py")
     except metadata.PackageNotFoundError:
         harper = "?"
-    return f"{planned}|{url}|{version}|harper-{harper}"
+    words = hashlib.sha256("\n".join(engine_words(config.words)).encode()).hexdigest()[:16] if planned != "off" else ""
+    return f"{planned}|{url}|{version}|harper-{harper}|{words}"
 
 
 class ResultCache:

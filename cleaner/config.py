@@ -22,6 +22,14 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
 ``languagetool_url`` (``""``)
     A LanguageTool HTTP server to use (an ``http://`` or ``https://`` URL); never a
     public one unless named here.
+``language`` (``"en-GB"``)
+    The English variant both grammar engines check against: ``en-GB`` (British,
+    -ise spellings, LanguageTool's Oxford -ize hints off), ``en-US``, ``en-AU`` or
+    ``en-CA`` (Harper's dialects of the same names).
+``words`` (``[]``)
+    The user's word lists (one word per line, ``#`` comments), accepted by both
+    engines on top of the project's ``rules/grammar/words.txt``: names and spellings
+    that must stay untouched and unreported. Paths are the user's, read at run time.
 ``spin_threshold`` (``1.5``)
     Spin score (spin evidence per 100 words: a signature hit counts 1, a contextual
     hit 0.5) at or above which a document is judged spun and contextual spin rules
@@ -76,6 +84,7 @@ _LEVELS = frozenset({"info", "warning", "error"})
 _CHOICES: dict[str, frozenset[str]] = {
     "typography": frozenset({"keep", "straight"}),
     "grammar": frozenset({"auto", "languagetool", "harper", "off"}),
+    "language": frozenset({"en-GB", "en-US", "en-AU", "en-CA"}),
     "fail_on": _LEVELS,
 }
 #: Number option -> (lowest, highest, whether the lowest is allowed). Spin scores are
@@ -112,6 +121,8 @@ class Config:
     rules: tuple[str, ...] = ()
     grammar: str = "auto"
     languagetool_url: str = ""
+    language: str = "en-GB"
+    words: tuple[str, ...] = ()
     spin_threshold: float = 1.5
     spin_dictionaries: tuple[str, ...] = ()
     fail_on: str = "error"

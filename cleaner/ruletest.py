@@ -23,17 +23,19 @@ def run_rule(rule: Rule, text: str) -> str:
     """Return ``text`` after running ``rule`` alone through its stage.
 
     A rule that reads a user's files (``user-dictionary``) runs with the groups its
-    ``example_dictionary`` lists, written to a scratch file.
+    ``example_dictionary`` lists, written to a scratch file. A grammar rule runs on
+    its own engine (a LanguageTool rule needs a server: ``CLEANER_LANGUAGETOOL_URL``).
     """
     stage = _stage_for(rule)
-    services = Services.for_config(EXAMPLE_CONFIG) if rule.stage == "grammar" else {}
+    config = replace(EXAMPLE_CONFIG, grammar=rule.str_param("engine")) if rule.kind == "engine-rule" else EXAMPLE_CONFIG
+    services = Services.for_config(config) if rule.stage == "grammar" else {}
     selected = RuleRegistry((rule,), "")
     if rule.kind != "user-dictionary":
-        return run_stages(text, EXAMPLE_CONFIG, selected, markdown=False, services=services, stages=(stage,)).output
+        return run_stages(text, config, selected, markdown=False, services=services, stages=(stage,)).output
     with tempfile.TemporaryDirectory() as scratch:
         dictionary = Path(scratch) / "dictionary.txt"
         dictionary.write_text("\n".join(rule.list_param("example_dictionary")) + "\n", encoding="utf-8")
-        config = replace(EXAMPLE_CONFIG, spin_dictionaries=(str(dictionary),))
+        config = replace(config, spin_dictionaries=(str(dictionary),))
         return run_stages(text, config, selected, markdown=False, services=services, stages=(stage,)).output
 
 

@@ -8,19 +8,41 @@ setting, never once per document, and never by downloading anything.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from cleaner.config import Config
 from cleaner.engines import GrammarEngine
-from cleaner.errors import EngineUnavailable
+from cleaner.errors import ConfigError, EngineUnavailable
 from cleaner.rulepacks import builtin_rules_dir
 
 LANGUAGETOOL_URL_ENV = "CLEANER_LANGUAGETOOL_URL"
 
 
+@lru_cache(maxsize=1)
 def project_words() -> tuple[str, ...]:
     """Return the project word list (names, British spellings) that engines must accept."""
-    path = builtin_rules_dir() / "grammar" / "words.txt"
+    return _read_words(builtin_rules_dir() / "grammar" / "words.txt")
+
+
+def engine_words(files: Sequence[str] = ()) -> tuple[str, ...]:
+    """Return the project word list and the user's word lists ``files``, merged and sorted.
+
+    A list that cannot be read is a :class:`ConfigError` naming it: running without the
+    user's names would report every one of them.
+    """
+    words = set(project_words())
+    for name in files:
+        try:
+            words.update(_read_words(Path(name)))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{name}: cannot read word list: {exc}", hint="one word per line, UTF-8; '#' starts a comment") from None
+    return tuple(sorted(words))
+
+
+def _read_words(path: Path) -> tuple[str, ...]:
+    """Read one word per line; blank lines and ``#`` comments are skipped."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return tuple(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
 
@@ -59,23 +81,41 @@ def fallback_notice(config: Config, engine_that_ran: object) -> str:
     return f"notice: grammar: {planned}{where} could not be reached; {engine_that_ran} ran instead (its results are cached as {engine_that_ran}'s)"
 
 
-@lru_cache(maxsize=4)
-def start_engine(choice: str, languagetool_url: str) -> GrammarEngine | None:
-    """Start the grammar engine a configuration asks for (``None`` when grammar is off)."""
+def start_engine(choice: str, languagetool_url: str, language: str = "en-GB", word_files: tuple[str, ...] = ()) -> GrammarEngine | None:
+    """Start the grammar engine a configuration asks for (``None`` when grammar is off).
+
+    The URL is resolved (setting, else ``CLEANER_LANGUAGETOOL_URL``) before the cache
+    is asked, so a changed environment never returns an engine for another server.
+    """
     engine, url, _ = planned_engine(choice, languagetool_url)
     if engine == "off":
         return None
+    return started_engine(engine, choice == "languagetool", url, language, engine_words(word_files))
+
+
+@lru_cache(maxsize=4)
+def started_engine(engine: str, required: bool, url: str, language: str, words: tuple[str, ...]) -> GrammarEngine:
+    """Start ``engine`` once per process and setting; fall back to Harper unless ``required``."""
     if engine == "languagetool":
         from cleaner.engines.languagetool import LanguageToolEngine
 
         try:
-            return LanguageToolEngine.connect(url, project_words())
+            return LanguageToolEngine.connect(url, words, language)
         except EngineUnavailable:
-            if choice == "languagetool":
+            if required:
                 raise
     from cleaner.engines.harper import HarperEngine
 
-    return HarperEngine(project_words())
+    return HarperEngine(words, dialect_of(language))
+
+
+def dialect_of(language: str) -> str:
+    """Return Harper's dialect name for a ``language`` setting.
+
+    >>> dialect_of("en-GB"), dialect_of("en-US")
+    ('british', 'american')
+    """
+    return {"en-GB": "british", "en-US": "american", "en-AU": "australian", "en-CA": "canadian"}[language]
 
 
 class Services(dict[str, object]):
@@ -84,4 +124,4 @@ class Services(dict[str, object]):
     @classmethod
     def for_config(cls, config: Config) -> Services:
         """Start (or reuse) what ``config`` needs."""
-        return cls(grammar=start_engine(config.grammar, config.languagetool_url))
+        return cls(grammar=start_engine(config.grammar, config.languagetool_url, config.language, config.words))

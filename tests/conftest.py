@@ -25,3 +25,57 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     yield
+
+
+#: A real LanguageTool server for the tests that need one (``.ci/run`` starts one and
+#: sets it). A test-only name: ``CLEANER_LANGUAGETOOL_URL`` would make every ``auto``
+#: run in the suite use LanguageTool instead of Harper.
+LANGUAGETOOL_TEST_URL_ENV = "CLEANER_TEST_LANGUAGETOOL_URL"
+#: Set (``.ci/run`` does) to make those tests fail, not skip, when the server is missing.
+LANGUAGETOOL_REQUIRED_ENV = "CLEANER_REQUIRE_LANGUAGETOOL"
+
+
+def languagetool_missing() -> str:
+    """Say why no LanguageTool server can be used here ('' when one answers)."""
+    import os
+    import shutil
+
+    from cleaner.engines.languagetool_server import server_version
+
+    url = os.environ.get(LANGUAGETOOL_TEST_URL_ENV, "")
+    if not url:
+        tools = [t for t in ("mvn", "java") if shutil.which(t) is None]
+        why = f" ({' and '.join(tools)} not on PATH here)" if tools else ""
+        return f"no LanguageTool server{why}: run 'cleaner languagetool build' and 'cleaner languagetool serve', then set {LANGUAGETOOL_TEST_URL_ENV}"
+    try:
+        server_version(url)
+    except (OSError, ValueError) as exc:
+        return f"{LANGUAGETOOL_TEST_URL_ENV}={url} does not answer: {exc}"
+    return ""
+
+
+@pytest.fixture
+def languagetool_url(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The URL of a real LanguageTool server, also as ``CLEANER_LANGUAGETOOL_URL`` for the test.
+
+    language-tool-python's download is blocked while the test runs.
+
+    Without one the test skips saying why, or fails where ``CLEANER_REQUIRE_LANGUAGETOOL``
+    is set (CI, which builds and starts the server).
+    """
+    import os
+
+    missing = languagetool_missing()
+    if missing:
+        if os.environ.get(LANGUAGETOOL_REQUIRED_ENV):
+            pytest.fail(f"{missing} ({LANGUAGETOOL_REQUIRED_ENV} is set)")
+        pytest.skip(missing)
+    from language_tool_python import download_lt
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("language-tool-python tried to download LanguageTool")
+
+    monkeypatch.setattr(download_lt.ReleaseLocalLanguageTool, "download", refuse)  # the server is the only LanguageTool
+    url = os.environ[LANGUAGETOOL_TEST_URL_ENV]
+    monkeypatch.setenv("CLEANER_LANGUAGETOOL_URL", url)
+    return url
