@@ -88,6 +88,9 @@ def _config_options(command: F) -> F:
         click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob too (repeatable; quote it)."),
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read this cleaner.toml or pyproject.toml instead of searching upwards."),
         click.option("--isolated", is_flag=True, help="Read no configuration file: defaults and flags only."),
+        click.option("--text-field", metavar="FIELD", help="JSON Lines and Parquet: the field (column) holding each record's text (default: text)."),
+        click.option("--id-field", metavar="FIELD", help="JSON Lines and Parquet: the field naming each record in reports (default: id, else its number)."),
+        click.option("--html-output", type=click.Choice(["text", "markdown"]), help="HTML pages: write the article as <name>.txt or <name>.md (default: text)."),
         click.option(
             "--spin-dictionary",
             "spin_dictionaries",
@@ -276,7 +279,7 @@ def main() -> None:
 @_output_options
 @_reports_errors
 def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, report_dir: Path | None, allow_read_only: bool, exit_zero: bool, stdin_filename: str | None, quiet: bool, colour: str, **flags: Any) -> None:
-    """Clean files and folders (their *.txt and *.md) into OUTPUT, or '-' from stdin to stdout."""
+    """Clean files and folders (*.txt, *.md, JSON Lines, Parquet, HTML) into OUTPUT, or '-' from stdin to stdout."""
     if in_place and output_dir is not None:
         raise click.UsageError("--in-place rewrites the inputs and -o writes copies elsewhere: give one of them")
     reads_stdin = _stdin_paths(paths, stdin_filename)
@@ -297,7 +300,7 @@ def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, repor
     _report_errors(batch.errors)
     if not quiet:
         cached = f", {batch.cache_hits} from cache" if batch.cache_hits else ""
-        click.echo(f"cleaned {batch.documents} file(s){cached}, {batch.changed} changed, {batch.problems} problem(s) left, {len(batch.errors)} input error(s)", err=True)
+        click.echo(f"cleaned {batch.documents} document(s){cached}, {batch.changed} changed, {batch.problems} problem(s) left, {len(batch.errors)} input error(s)", err=True)
     sys.exit(_status(batch, 0 if exit_zero else batch.problems))
 
 

@@ -40,7 +40,14 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
     Larger inputs are refused with a one-line error (the batch goes on): a "document"
     of 50 MB is usually a dump that should be split, and the grammar engines' cost
     grows faster than linearly with it. A finite number above 0 and at most 1024.
-``include`` (``["*.txt", "*.md", "*.markdown"]``) / ``exclude`` (``[]``) / ``extend_exclude`` (``[]``)
+``text_field`` (``"text"``) / ``id_field`` (``"id"``)
+    In JSON Lines and Parquet corpora, the field (column) holding each record's text,
+    and the one naming it in reports, diffs and check positions (``file:id``); a
+    record without a usable id is named by its number in the file.
+``html_output`` (``"text"``)
+    What a saved HTML page's article text is written as: ``text`` (``<name>.txt``) or
+    ``markdown`` (``<name>.md``, headings and emphasis kept).
+``include`` (``["*.txt", "*.md", "*.markdown", "*.jsonl", "*.jsonl.gz", "*.ndjson", "*.parquet", "*.html", "*.htm"]``) / ``exclude`` (``[]``) / ``extend_exclude`` (``[]``)
     Glob patterns (matched against the path as found, e.g. ``docs/drafts/a.txt``, the
     path inside the folder given, and the file name) choosing which files and folders
     a folder contributes; ``extend_exclude`` adds to ``exclude`` instead of replacing
@@ -72,6 +79,7 @@ _CHOICES: dict[str, frozenset[str]] = {
     "typography": frozenset({"keep", "straight"}),
     "grammar": frozenset({"auto", "languagetool", "harper", "off"}),
     "fail_on": _LEVELS,
+    "html_output": frozenset({"text", "markdown"}),
 }
 #: Number option -> (lowest, highest, whether the lowest is allowed). Spin scores are
 #: evidence per 100 words, so above 100 no document could reach the threshold.
@@ -110,7 +118,10 @@ class Config:
     spin_dictionaries: tuple[str, ...] = ()
     fail_on: str = "error"
     max_document_mb: float = 20.0
-    include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown")
+    text_field: str = "text"
+    id_field: str = "id"
+    html_output: str = "text"
+    include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown", "*.jsonl", "*.jsonl.gz", "*.ndjson", "*.parquet", "*.html", "*.htm")
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
@@ -185,6 +196,9 @@ def validate(config: Config, origin: str) -> Config:
             raise ConfigError(f"{origin}: {_key(key)} = {value!r} must be a finite number {bound}")
     for key in ("select", "ignore"):
         _check_prefixes(origin, _key(key), getattr(config, key))
+    for key in ("text_field", "id_field"):
+        if not getattr(config, key):
+            raise ConfigError(f"{origin}: {_key(key)}: an empty field name")
     for key in ("include", "exclude"):
         if any(not glob.strip() for glob in getattr(config, key)):
             raise ConfigError(f"{origin}: {_key(key)}: an empty glob pattern")

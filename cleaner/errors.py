@@ -54,6 +54,12 @@ class WorkerLostError(InputError):
     hint = "the document was tried again alone and its worker died again; check its size and the memory available"
 
 
+class RecordError(InputError):
+    """One record of a corpus file cannot be cleaned (not JSON, no text field); the file goes on."""
+
+    code = "C206"
+
+
 class OutputError(CleanerError):
     """An output cannot be written without losing or overwriting something."""
 

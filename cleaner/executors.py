@@ -26,20 +26,25 @@ from typing import Any, Protocol
 from cleaner.api import CleanResult, clean_bytes
 from cleaner.config import Config
 from cleaner.errors import CleanerError, ConfigError, WorkerLostError
+from cleaner.sources import Record, clean_record
 
 
 @dataclass(frozen=True, slots=True)
 class Payload:
-    """One document to clean: its bytes, its name, and its configuration."""
+    """One document to clean: its bytes (or a corpus record), its name, and its configuration."""
 
     data: bytes
     source: str
     config: Config
+    #: A record of a JSON Lines, Parquet or HTML file, cleaned instead of ``data``.
+    record: Record | None = None
 
 
 def clean_payload(payload: Payload) -> CleanResult | str:
     """Clean one document; a :class:`CleanerError` comes back as its one-line message."""
     try:
+        if payload.record is not None:
+            return clean_record(payload.record, payload.config)
         return clean_bytes(payload.data, payload.source, payload.config)
     except CleanerError as exc:
         return exc.one_line()
