@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Protocol
@@ -43,7 +43,7 @@ from cleaner.fileio import write_atomically, write_in_place
 from cleaner.model import Severity
 from cleaner.services import fallback_notice
 from cleaner.sources import BrokenRecord, is_record_file
-from cleaner.sources.stream import END_OF_FILE, CorpusOutputs, Unit, output_name, record_jobs
+from cleaner.sources.stream import END_OF_FILE, CorpusOutputs, Unit, corpus_texts, output_name, record_jobs
 
 #: Edit logs of in-place runs kept in the user's state folder (the oldest go first).
 IN_PLACE_LOGS_KEPT = 20
@@ -119,6 +119,7 @@ def clean_files(
             batch.notices.append(f"notice: edit log of this in-place run: {reports / 'report.json'}")
         batch.report_dir = reports
     todo = [p for p in found.files if p in names]
+    config = _with_repeated_blocks(todo, config, batch)
     if progress:
         progress.start(len(todo))
     resolved_inputs = frozenset(p.resolve() for p in todo) if copies_to is not None else frozenset()
@@ -173,6 +174,28 @@ def clean_files(
         batch.notices.append(f"notice: {cache.rejected} cache entr{'y' if cache.rejected == 1 else 'ies'} in {cache.folder} did not match their digest (damaged or edited); ignored and cleaned again")
     batch.cache_hits = cache.hits if cache else 0
     return batch
+
+
+def _with_repeated_blocks(paths: Sequence[Path], config: Config, batch: BatchResult) -> Config:
+    """Count the blocks repeated across the batch's documents; return the configuration that carries them.
+
+    One more linear read of the batch (:mod:`cleaner.repeated_blocks`), skipped when
+    ``repeated_blocks`` is off or too few documents could share a block.
+    """
+    from cleaner.repeated_blocks import count_blocks
+
+    minimum = config.repeated_block_min_documents
+    if config.repeated_blocks == "off" or (len(paths) < minimum and not any(is_record_file(p) for p in paths)):
+        return config
+    found = count_blocks(corpus_texts(paths, config), minimum)
+    if not found.blocks:
+        return config
+    done = "reported as display-only fixes" if config.repeated_blocks == "report" else "removed"
+    batch.notices.append(
+        f"notice: {len(found.blocks)} block(s) repeat in {minimum} or more of the batch's {found.documents} documents "
+        f"(the most frequent, in {found.blocks[0][1]}: {found.example[:80]!r}); {done} (structure.corpus.repeated-block, repeated-blocks = {config.repeated_blocks!r})"
+    )
+    return replace(config, corpus_blocks=found.blocks)
 
 
 def _jobs(

@@ -91,6 +91,7 @@ def _config_options(command: F) -> F:
         click.option("--text-field", metavar="FIELD", help="JSON Lines and Parquet: the field (column) holding each record's text (default: text)."),
         click.option("--id-field", metavar="FIELD", help="JSON Lines and Parquet: the field naming each record in reports (default: id, else its number)."),
         click.option("--html-output", type=click.Choice(["text", "markdown"]), help="HTML pages: write the article as <name>.txt or <name>.md (default: text)."),
+        click.option("--repeated-blocks", type=click.Choice(["off", "report", "remove"]), help="Blocks repeated across the batch's documents (a site's footer): report them (default), remove them, or do not count."),
         click.option(
             "--spin-dictionary",
             "spin_dictionaries",

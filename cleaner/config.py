@@ -47,6 +47,13 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
 ``html_output`` (``"text"``)
     What a saved HTML page's article text is written as: ``text`` (``<name>.txt``) or
     ``markdown`` (``<name>.md``, headings and emphasis kept).
+``repeated_blocks`` (``"report"``) / ``repeated_block_min_documents`` (``3``)
+    Blocks (paragraphs, lines of a scrape) found in at least that many documents of
+    one batch, such as a site's footer or promo on every page (rule
+    ``structure.corpus.repeated-block``, :mod:`cleaner.repeated_blocks`): ``report``
+    lists each occurrence as a display-only fix, ``remove`` removes them (a repeated
+    sentence of prose is unsafe), ``off`` does not count. Counting reads the batch
+    once more before cleaning. A whole number of at least 2.
 ``include`` (``["*.txt", "*.md", "*.markdown", "*.jsonl", "*.jsonl.gz", "*.ndjson", "*.parquet", "*.html", "*.htm"]``) / ``exclude`` (``[]``) / ``extend_exclude`` (``[]``)
     Glob patterns (matched against the path as found, e.g. ``docs/drafts/a.txt``, the
     path inside the folder given, and the file name) choosing which files and folders
@@ -80,13 +87,17 @@ _CHOICES: dict[str, frozenset[str]] = {
     "grammar": frozenset({"auto", "languagetool", "harper", "off"}),
     "fail_on": _LEVELS,
     "html_output": frozenset({"text", "markdown"}),
+    "repeated_blocks": frozenset({"off", "report", "remove"}),
 }
 #: Number option -> (lowest, highest, whether the lowest is allowed). Spin scores are
 #: evidence per 100 words, so above 100 no document could reach the threshold.
 _RANGES: dict[str, tuple[float, float, bool]] = {
     "spin_threshold": (0.0, 100.0, True),
     "max_document_mb": (0.0, 1024.0, False),
+    "repeated_block_min_documents": (2, 1_000_000_000, True),
 }
+#: Fields the batch sets (never a configuration key or a flag, not shown by ``cleaner config``).
+INTERNAL = frozenset({"corpus_blocks"})
 _RULE_PREFIX = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$")
 _URL = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$")
 #: The origin of values given as flags (rules folders named there are the user's choice).
@@ -121,11 +132,15 @@ class Config:
     text_field: str = "text"
     id_field: str = "id"
     html_output: str = "text"
+    repeated_blocks: str = "report"
+    repeated_block_min_documents: int = 3
     include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown", "*.jsonl", "*.jsonl.gz", "*.ndjson", "*.parquet", "*.html", "*.htm")
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     per_path: tuple[PathRules, ...] = ()
+    #: Set by the batch: (digest, documents) of each block repeated across it (:mod:`cleaner.repeated_blocks`).
+    corpus_blocks: tuple[tuple[str, int], ...] = ()
 
     def with_overrides(self, **values: object) -> Config:
         """Return a copy with the given non-``None`` values (command-line flags) applied."""
@@ -136,6 +151,8 @@ class Config:
         """Return the settings as the configuration file would write them (for ``cleaner config``)."""
         table: dict[str, object] = {}
         for f in fields(self):
+            if f.name in INTERNAL:
+                continue
             value = getattr(self, f.name)
             if f.name == "severity":
                 value = dict(value)
@@ -248,7 +265,7 @@ def _check_rules_folder(origin: str, folder: str) -> None:
 
 def from_mapping(table: Mapping[str, object], origin: str) -> Config:
     """Build a config from a TOML table; unknown keys are errors that name the key."""
-    known = {f.name: f for f in fields(Config)}
+    known = {f.name: f for f in fields(Config) if f.name not in INTERNAL}
     values: dict[str, object] = {}
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
@@ -282,6 +299,10 @@ def _convert(key: str, raw_key: str, value: object, default: object, origin: str
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{origin}: {raw_key} must be true or false")
+        return value
+    if isinstance(default, int):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{origin}: {raw_key} must be a whole number")
         return value
     if isinstance(default, float):
         if not isinstance(value, int | float) or isinstance(value, bool):
@@ -351,7 +372,7 @@ def resolve(flags: Mapping[str, object], start: Path | None = None, *, config_fi
     else:
         table, origin = find_config_table(start)
     config = from_mapping(table, origin) if origin else Config()
-    origins = {f.name: (origin if f.name in {k.replace("-", "_") for k in table} else "default") for f in fields(Config)}
+    origins = {f.name: (origin if f.name in {k.replace("-", "_") for k in table} else "default") for f in fields(Config) if f.name not in INTERNAL}
     given = {k: (tuple(v) if isinstance(v, list | tuple) else v) for k, v in flags.items()}
     given = {k: v for k, v in given.items() if v is not None and v != ()}
     for key in given:

@@ -23,11 +23,19 @@ def run_rule(rule: Rule, text: str) -> str:
     """Return ``text`` after running ``rule`` alone through its stage.
 
     A rule that reads a user's files (``user-dictionary``) runs with the groups its
-    ``example_dictionary`` lists, written to a scratch file.
+    ``example_dictionary`` lists, written to a scratch file; a ``corpus-block`` rule
+    runs on ``text`` as one more document of its ``example_corpus``, blocks removed.
     """
     stage = _stage_for(rule)
     services = Services.for_config(EXAMPLE_CONFIG) if rule.stage == "grammar" else {}
     selected = RuleRegistry((rule,), "")
+    if rule.kind == "corpus-block":
+        from cleaner.repeated_blocks import count_blocks
+
+        corpus = [*rule.list_param("example_corpus"), text]
+        found = count_blocks(corpus, EXAMPLE_CONFIG.repeated_block_min_documents)
+        config = replace(EXAMPLE_CONFIG, repeated_blocks="remove", corpus_blocks=found.blocks)
+        return run_stages(text, config, selected, markdown=False, services=services, stages=(stage,)).output
     if rule.kind != "user-dictionary":
         return run_stages(text, EXAMPLE_CONFIG, selected, markdown=False, services=services, stages=(stage,)).output
     with tempfile.TemporaryDirectory() as scratch:

@@ -12,7 +12,7 @@ it through as its format says, and the other records go on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from cleaner.cache import ResultCache
 from cleaner.config import Config
 from cleaner.errors import CleanerError, RecordError, TooLargeError
 from cleaner.executors import Payload
-from cleaner.sources import BrokenRecord, Record, RecordOptions, Sink, format_of
+from cleaner.sources import BrokenRecord, Record, RecordOptions, Sink, format_of, is_record_file
 
 #: Cache bookkeeping: a job -> (the data its key was made of, the key, its configuration).
 Planned = dict["Unit", tuple[bytes, str, Config]]
@@ -133,3 +133,26 @@ class CorpusOutputs:
         if self._sink is not None:
             self._sink.abandon()
         self._sink, self._path = None, None
+
+
+def corpus_texts(paths: Iterable[Path], config: Config) -> Iterator[str]:
+    """Yield the text of every document of ``paths`` (each record of a corpus file), one at a time.
+
+    For counting what repeats across a batch before it is cleaned: what cannot be read
+    is left out silently here (the batch itself reports it when it comes to it).
+    """
+    from cleaner.stages.ingest import decode
+
+    options = options_of(config)
+    limit = config.max_document_mb * 1_000_000
+    for path in paths:
+        try:
+            if is_record_file(path):
+                for item in format_of(path).read(path, options):
+                    if isinstance(item, Record):
+                        yield item.text
+                continue
+            if path.stat().st_size <= limit:
+                yield decode(path.read_bytes(), path.as_posix()).text
+        except (CleanerError, OSError):
+            continue
