@@ -365,11 +365,27 @@ def report(paths: tuple[str, ...], output_path: Path, quiet: bool, colour: str, 
 
 def _clean_one(path: str, config: Config) -> CleanResult:
     """Clean one file without writing anything."""
+    from cleaner.sources import is_record_file
+
+    if is_record_file(Path(path)):
+        return _clean_one_record(Path(path), config)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CleanerError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return clean_bytes(data, path, config.for_path(path))
+
+
+def _clean_one_record(path: Path, config: Config) -> CleanResult:
+    """Clean the one document of an HTML page; refuse a corpus file of many records."""
+    from cleaner.sources import Record, clean_record, format_of
+    from cleaner.sources.stream import options_of
+
+    records = format_of(path).read(path, options_of(config))
+    first = next(records, None)
+    if not isinstance(first, Record) or next(records, None) is not None:
+        raise click.UsageError(f"{path} holds records, not one document: 'cleaner check' and 'cleaner diff' show each record")
+    return clean_record(first, config.for_path(path.as_posix()))
 
 
 @main.command()
@@ -411,7 +427,10 @@ def explain(path: str, rule_prefix: str | None, **flags: Any) -> None:
         if rule_id in shown:
             click.echo(f"  {rule_id}: {' '.join(why.split())}")
     edits = sum(1 for row in rows if " not applied (" not in row[2])
-    click.echo(f"{edits} edit(s) by {len(shown & set(reasons))} rule(s); positions are in {path} as it is on disk.", err=True)
+    from cleaner.sources import is_record_file
+
+    where = f"the visible text of the page {path} (one block of it per paragraph)" if is_record_file(Path(path)) else f"{path} as it is on disk"
+    click.echo(f"{edits} edit(s) by {len(shown & set(reasons))} rule(s); positions are in {where}.", err=True)
 
 
 @main.command()

@@ -118,3 +118,11 @@ def test_a_file_that_breaks_off_leaves_no_output(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "cut.jsonl.gz: cannot read JSON Lines" in result.stderr
     assert not (tmp_path / "out" / "cut.jsonl.gz").exists()
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_explain_takes_a_page_and_refuses_a_file_of_records(tmp_path: Path) -> None:
+    source = corpus(tmp_path / "in")
+    page = run("explain", str(source / "page.html"))
+    assert page.exit_code == 0 and "source.html.dropped" in page.stdout and "visible text of the page" in page.stderr
+    records = run("explain", str(source / "news.jsonl"))
+    assert records.exit_code == 2 and "holds records, not one document" in records.stderr
