@@ -97,7 +97,7 @@ _RANGES: dict[str, tuple[float, float, bool]] = {
     "repeated_block_min_documents": (2, 1_000_000_000, True),
 }
 #: Fields the batch sets (never a configuration key or a flag, not shown by ``cleaner config``).
-INTERNAL = frozenset({"corpus_blocks"})
+INTERNAL = frozenset({"corpus_blocks", "final_newline"})
 _RULE_PREFIX = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$")
 _URL = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$")
 #: The origin of values given as flags (rules folders named there are the user's choice).
@@ -141,6 +141,8 @@ class Config:
     per_path: tuple[PathRules, ...] = ()
     #: Set by the batch: (digest, documents) of each block repeated across it (:mod:`cleaner.repeated_blocks`).
     corpus_blocks: tuple[tuple[str, int], ...] = ()
+    #: Whether a cleaned text ends in a newline (a file does; a record's text keeps its own convention).
+    final_newline: bool = True
 
     def with_overrides(self, **values: object) -> Config:
         """Return a copy with the given non-``None`` values (command-line flags) applied."""

@@ -186,14 +186,19 @@ def _goes_on_in_lower_case(text: str, break_at: int) -> bool:
 
 
 def fix_document_edges(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
-    """Drop leading blank lines and end the text with exactly one newline."""
+    """Drop leading blank lines and end the text with exactly one newline.
+
+    A record's text that came without a final newline (a JSON Lines or Parquet field)
+    ends without one (``Config.final_newline``), so a clean record stays as it was.
+    """
     edits = []
     lead = re.match(r"(?:[ \t]*\n)+", text)
     if lead:
         edits.append(Edit(0, lead.end(), lead.group(), ""))
     body = text.rstrip(" \t\n")
-    if body and text[len(body) :] != "\n" and (not lead or lead.end() <= len(body)):
-        edits.append(Edit(len(body), len(text), text[len(body) :], "\n"))
+    end = "\n" if ctx.config.final_newline else ""
+    if body and text[len(body) :] != end and (not lead or lead.end() <= len(body)):
+        edits.append(Edit(len(body), len(text), text[len(body) :], end))
     return [_fix(rule, tuple(edits))] if edits else []
 
 
