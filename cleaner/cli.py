@@ -521,12 +521,19 @@ def check(
         batch = BatchResult(results=[(_stdin(stdin_filename, config), None)])
     else:
         batch = _run_batch(targets, config, None, run, write=False) if targets else BatchResult()
+    from cleaner.sources import is_record_file
+
     problems = []
+    not_compared: set[str] = set()
     for result, name in batch.results:
         problems += problems_of(result, config.for_path(result.source) if reads_stdin else config)
-        if committed is not None:
+        if committed is not None and name and is_record_file(Path(name)):
+            not_compared.add(name)  # a record's cleaned text is one line of its committed file
+        elif committed is not None:
             stale = stale_output(result, committed / (name or Path(result.source).name))
             problems += [stale] if stale else []
+    if not_compared:
+        click.echo(f"notice: --against compares text outputs only; not compared: {', '.join(sorted(not_compared))}", err=True)
     if only_rules:
         problems = [p for p in problems if any(matches_prefix(p.rule, prefix) for prefix in only_rules)]
     if changed_since and changed_lines_only:

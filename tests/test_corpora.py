@@ -138,3 +138,11 @@ def test_a_clean_record_without_a_final_newline_is_written_back_byte_for_byte(tm
     assert result.exit_code == 0 and "1 changed" in result.stderr
     written = (tmp_path / "out" / "c.jsonl").read_text(encoding="utf-8").splitlines()
     assert written[0] == line and json.loads(written[1])["text"] == "Ends twice.\n"
+
+
+def test_against_says_which_corpus_files_it_did_not_compare(tmp_path: Path) -> None:
+    source = corpus(tmp_path / "in")
+    run("clean", str(source), "-o", str(tmp_path / "out"), "--no-cache")
+    checked = run("check", str(source / "news.jsonl"), str(source / "page.html"), "--against", str(tmp_path / "out"), "--no-cache")
+    assert "notice: --against compares text outputs only; not compared: news.jsonl" in checked.stderr
+    assert "cleaner.stale-output" not in checked.stdout  # the page's committed page.txt is current
