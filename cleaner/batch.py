@@ -42,8 +42,8 @@ from cleaner.executors import Executor, InProcess, Payload, in_order
 from cleaner.fileio import write_atomically, write_in_place
 from cleaner.model import Severity
 from cleaner.services import fallback_notice
-from cleaner.sources import BrokenRecord, is_record_file
-from cleaner.sources.stream import END_OF_FILE, CorpusOutputs, Unit, corpus_texts, output_name, record_jobs
+from cleaner.sources import is_record_file
+from cleaner.sources.stream import CorpusOutputs, Unit, corpus_texts, output_name, record_jobs
 
 #: Edit logs of in-place runs kept in the user's state folder (the oldest go first).
 IN_PLACE_LOGS_KEPT = 20
@@ -285,6 +285,11 @@ def _deliver(
     except OSError as exc:
         batch.errors.append(FileError(path.as_posix(), f"error[C203]: {path if in_place else output_dir}: cannot write: {exc.strerror or exc}"))
         return
+    _account(result, name, batch, report, fail_on)
+
+
+def _account(result: CleanResult, name: str, batch: BatchResult, report: ReportWriter | None, fail_on: Severity) -> None:
+    """Count a written document (a file or a record) in the batch and enter it in the reports."""
     from cleaner.checks import remaining_problems
 
     batch.documents += 1
@@ -318,13 +323,7 @@ def _deliver_record(
         except OSError as exc:
             batch.errors.append(FileError(unit.path.as_posix(), f"error[C203]: {target}: cannot write: {exc.strerror or exc}"))
             return
-    from cleaner.checks import remaining_problems
-
-    batch.documents += 1
-    batch.changed += result.changed
-    batch.problems += remaining_problems(result, fail_on)
-    if report:
-        report.add(document_line(result, name), markdown_row(result))
+    _account(result, name, batch, report, fail_on)
 
 
 def _finish_corpus_file(unit: Unit, corpus: CorpusOutputs, batch: BatchResult, target: Path | None) -> None:

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cleaner.config import Config
-from cleaner.model import Applicability, Edit, Fix
+from cleaner.model import Applicability, Fix
 from cleaner.rulepacks import Rule
 
 _WORD = re.compile(r"\w+")
