@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Protocol
@@ -43,6 +43,8 @@ from cleaner.fileio import write_atomically, write_in_place
 from cleaner.model import Severity
 from cleaner.services import fallback_notice
 from cleaner.stages.ingest import codec_for_writing
+from cleaner.sources import is_record_file
+from cleaner.sources.stream import CorpusOutputs, Unit, corpus_texts, output_name, record_jobs
 
 #: Edit logs of in-place runs kept in the user's state folder (the oldest go first).
 IN_PLACE_LOGS_KEPT = 20
@@ -107,7 +109,7 @@ def clean_files(
         _refuse_mixing(paths, copies_to)
     found = collect_inputs(paths, config, exclude=copies_to, follow_links=follow_links)
     batch = BatchResult(errors=found.errors, notices=found.notices)
-    names = _claim_output_names(found.files, batch.errors) if copies_to is not None else {p: p.name for p in found.files}
+    names = _claim_output_names(found.files, batch.errors, config) if copies_to is not None else {p: output_name(p, config) for p in found.files}
     if copies_to is not None or (write and in_place):
         reports = report_dir or copies_to or _in_place_log_dir()
         _refuse_report_clash(names, copies_to, reports)
@@ -118,34 +120,51 @@ def clean_files(
             batch.notices.append(f"notice: edit log of this in-place run: {reports / 'report.json'}")
         batch.report_dir = reports
     todo = [p for p in found.files if p in names]
+    config = _with_repeated_blocks(todo, config, batch)
     if progress:
         progress.start(len(todo))
     resolved_inputs = frozenset(p.resolve() for p in todo) if copies_to is not None else frozenset()
     report = ReportWriter(batch.report_dir, _config_view(config)) if batch.report_dir else None
     runner = executor or InProcess()
     fail_on = Severity[config.fail_on.upper()]
-    keys: dict[Path, tuple[bytes, str, Config]] = {}
+    keys: dict[Path | Unit, tuple[bytes, str, Config]] = {}
+    corpus = CorpusOutputs(config)
+    writes_to = output_dir if write and not in_place else None
     with _interrupts_between_documents() as between:
         try:
-            for path, outcome in in_order(runner, _jobs(todo, config, cache, keys)):
-                if progress:
+            for tag, outcome in in_order(runner, _jobs(todo, config, cache, keys, refuse_records=in_place and write)):
+                path = tag.path if isinstance(tag, Unit) else tag
+                if isinstance(tag, Unit) and tag.end:
+                    with between:
+                        _finish_corpus_file(tag, corpus, batch, writes_to / names[path] if writes_to else None)
+                    if progress:
+                        progress.advance(path)
+                    continue
+                if progress and not isinstance(tag, Unit):
                     progress.advance(path)
                 if isinstance(outcome, str):
                     batch.errors.append(FileError(path.as_posix(), outcome))
+                    if isinstance(tag, Unit) and writes_to is not None:
+                        corpus.keep(tag, writes_to / names[path])
                     continue
                 _note_engine_fallback(batch, config, outcome)
-                if cache and path in keys:
-                    _store(cache, keys.pop(path), outcome)
+                if cache and tag in keys:
+                    _store(cache, keys.pop(tag), outcome)
                 with between:
-                    _deliver(path, outcome, names[path], resolved_inputs, batch, report, output_dir=output_dir if write else None, in_place=in_place and write, fail_on=fail_on, allow_read_only=allow_read_only)
+                    if isinstance(tag, Unit):
+                        _deliver_record(tag, outcome, corpus, names[path], resolved_inputs, batch, report, output_dir=writes_to, fail_on=fail_on)
+                    else:
+                        _deliver(path, outcome, names[path], resolved_inputs, batch, report, output_dir=output_dir if write else None, in_place=in_place and write, fail_on=fail_on, allow_read_only=allow_read_only)
                 if keep_results:
                     batch.results.append((outcome, names[path]))
         except KeyboardInterrupt as signalled:
+            corpus.abandon()
             between.hold()
             if report:
                 report.finish(batch.errors, incomplete=f"interrupted after {batch.documents} of {len(todo)} document(s)")
             raise Interrupted(_interrupted_message(batch, len(todo), write, output_dir, in_place), exit_status=128 + _signal_number(signalled)) from None
         except BaseException:
+            corpus.abandon()
             if report:
                 report.abandon()
             raise
@@ -158,14 +177,46 @@ def clean_files(
     return batch
 
 
-def _jobs(paths: Sequence[Path], config: Config, cache: ResultCache | None, keys: dict[Path, tuple[bytes, str, Config]]) -> Iterator[tuple[Path, Payload | CleanResult | str]]:
+def _with_repeated_blocks(paths: Sequence[Path], config: Config, batch: BatchResult) -> Config:
+    """Count the blocks repeated across the batch's documents; return the configuration that carries them.
+
+    One more linear read of the batch (:mod:`cleaner.repeated_blocks`), skipped when
+    ``repeated_blocks`` is off or too few documents could share a block.
+    """
+    from cleaner.repeated_blocks import count_blocks
+
+    minimum = config.repeated_block_min_documents
+    if config.repeated_blocks == "off" or (len(paths) < minimum and not any(is_record_file(p) for p in paths)):
+        return config
+    found = count_blocks(corpus_texts(paths, config), minimum)
+    if not found.blocks:
+        return config
+    done = "reported as display-only fixes" if config.repeated_blocks == "report" else "removed"
+    batch.notices.append(
+        f"notice: {len(found.blocks)} block(s) repeat in {minimum} or more of the batch's {found.documents} documents "
+        f"(the most frequent, in {found.blocks[0][1]}: {found.example[:80]!r}); {done} (structure.corpus.repeated-block, repeated-blocks = {config.repeated_blocks!r})"
+    )
+    return replace(config, corpus_blocks=found.blocks)
+
+
+def _jobs(
+    paths: Sequence[Path], config: Config, cache: ResultCache | None, keys: dict[Path | Unit, tuple[bytes, str, Config]], *, refuse_records: bool = False
+) -> Iterator[tuple[Path | Unit, Payload | CleanResult | str]]:
     """Read inputs lazily; yield a payload to clean, or what is already known.
 
     A read error is its one-line message; a cache hit is the stored result. The input
     and the planned key of each payload are left in ``keys`` so the result can be
-    stored when it comes.
+    stored when it comes. A corpus file (JSON Lines, Parquet, HTML) gives a job per
+    record and one for its end (:func:`cleaner.sources.stream.record_jobs`);
+    ``refuse_records`` (in place) refuses such files instead.
     """
     for path in paths:
+        if is_record_file(path):
+            if refuse_records:
+                yield path, InputError(f"{path}: a corpus file is not rewritten in place", hint="clean it into a folder with -o DIR").one_line()
+            else:
+                yield from record_jobs(path, config, cache, keys)  # type: ignore[misc]
+            continue
         try:
             data = _read(path, config.max_document_mb)
         except CleanerError as exc:
@@ -236,6 +287,11 @@ def _deliver(
     except OSError as exc:
         batch.errors.append(FileError(path.as_posix(), f"error[C203]: {path if in_place else output_dir}: cannot write: {exc.strerror or exc}"))
         return
+    _account(result, name, batch, report, fail_on)
+
+
+def _account(result: CleanResult, name: str, batch: BatchResult, report: ReportWriter | None, fail_on: Severity) -> None:
+    """Count a written document (a file or a record) in the batch and enter it in the reports."""
     from cleaner.checks import remaining_problems
 
     batch.documents += 1
@@ -243,6 +299,43 @@ def _deliver(
     batch.problems += remaining_problems(result, fail_on)
     if report:
         report.add(document_line(result, name), markdown_row(result))
+
+
+def _deliver_record(
+    unit: Unit,
+    result: CleanResult,
+    corpus: CorpusOutputs,
+    name: str,
+    resolved_inputs: frozenset[Path],
+    batch: BatchResult,
+    report: ReportWriter | None,
+    *,
+    output_dir: Path | None,
+    fail_on: Severity,
+) -> None:
+    """Write one cleaned record into its file's output and account for it like a document."""
+    if output_dir is not None:
+        target = output_dir / name
+        try:
+            _refuse_overwriting_input(target, resolved_inputs)
+            corpus.write(unit, result, target)
+        except CleanerError as exc:
+            batch.errors.append(FileError(unit.path.as_posix(), exc.one_line()))
+            return
+        except OSError as exc:
+            batch.errors.append(FileError(unit.path.as_posix(), f"error[C203]: {target}: cannot write: {exc.strerror or exc}"))
+            return
+    _account(result, name, batch, report, fail_on)
+
+
+def _finish_corpus_file(unit: Unit, corpus: CorpusOutputs, batch: BatchResult, target: Path | None) -> None:
+    """Commit a corpus file's output at its end, or report why it broke off (its output dropped)."""
+    if unit.failed:
+        batch.errors.append(FileError(unit.path.as_posix(), unit.failed))
+    try:
+        corpus.finish(unit, target)
+    except OSError as exc:
+        batch.errors.append(FileError(unit.path.as_posix(), f"error[C203]: {target}: cannot write: {exc.strerror or exc}"))
 
 
 def _config_view(config: Config) -> dict[str, object]:
@@ -332,11 +425,14 @@ def _written_by_cleaner(path: Path) -> bool:
     return any(signature in head or signature in tail for signature in REPORT_SIGNATURES)
 
 
-def _claim_output_names(inputs: Sequence[Path], errors: list[FileError]) -> dict[Path, str]:
-    """Give each input its output name; two inputs with one name are both refused."""
+def _claim_output_names(inputs: Sequence[Path], errors: list[FileError], config: Config) -> dict[Path, str]:
+    """Give each input its output name; two inputs with one name are both refused.
+
+    An HTML page's output is ``<name>.txt`` (or ``.md``), so ``a.html`` and ``a.txt`` clash.
+    """
     by_name: dict[str, list[Path]] = {}
     for path in inputs:
-        by_name.setdefault(path.name, []).append(path)
+        by_name.setdefault(output_name(path, config), []).append(path)
     names = {}
     for name, paths in by_name.items():
         if len(paths) == 1:
@@ -344,7 +440,7 @@ def _claim_output_names(inputs: Sequence[Path], errors: list[FileError]) -> dict
             continue
         listed = ", ".join(p.as_posix() for p in paths)
         for path in paths:
-            errors.append(FileError(path.as_posix(), f"error[C203]: {path}: another input has the same file name {name!r} ({listed}); rename one so no output is overwritten"))
+            errors.append(FileError(path.as_posix(), f"error[C203]: {path}: another input has the same output name {name!r} ({listed}); rename one so no output is overwritten"))
     return names
 
 

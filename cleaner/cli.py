@@ -91,6 +91,10 @@ def _config_options(command: F) -> F:
         click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching this glob too (repeatable; quote it)."),
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read this cleaner.toml or pyproject.toml instead of searching upwards."),
         click.option("--isolated", is_flag=True, help="Read no configuration file: defaults and flags only."),
+        click.option("--text-field", metavar="FIELD", help="JSON Lines and Parquet: the field (column) holding each record's text (default: text)."),
+        click.option("--id-field", metavar="FIELD", help="JSON Lines and Parquet: the field naming each record in reports (default: id, else its number)."),
+        click.option("--html-output", type=click.Choice(["text", "markdown"]), help="HTML pages: write the article as <name>.txt or <name>.md (default: text)."),
+        click.option("--repeated-blocks", type=click.Choice(["off", "report", "remove"]), help="Blocks repeated across the batch's documents (a site's footer): report them (default), remove them, or do not count."),
         click.option(
             "--spin-dictionary",
             "spin_dictionaries",
@@ -279,7 +283,7 @@ def main() -> None:
 @_output_options
 @_reports_errors
 def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, report_dir: Path | None, allow_read_only: bool, exit_zero: bool, stdin_filename: str | None, quiet: bool, colour: str, **flags: Any) -> None:
-    """Clean files and folders (their *.txt and *.md) into OUTPUT, or '-' from stdin to stdout."""
+    """Clean files and folders (*.txt, *.md, JSON Lines, Parquet, HTML) into OUTPUT, or '-' from stdin to stdout."""
     if in_place and output_dir is not None:
         raise click.UsageError("--in-place rewrites the inputs and -o writes copies elsewhere: give one of them")
     reads_stdin = _stdin_paths(paths, stdin_filename)
@@ -300,7 +304,7 @@ def clean(paths: tuple[str, ...], output_dir: Path | None, in_place: bool, repor
     _report_errors(batch.errors)
     if not quiet:
         cached = f", {batch.cache_hits} from cache" if batch.cache_hits else ""
-        click.echo(f"cleaned {batch.documents} file(s){cached}, {batch.changed} changed, {batch.problems} problem(s) left, {len(batch.errors)} input error(s)", err=True)
+        click.echo(f"cleaned {batch.documents} document(s){cached}, {batch.changed} changed, {batch.problems} problem(s) left, {len(batch.errors)} input error(s)", err=True)
     sys.exit(_status(batch, 0 if exit_zero else batch.problems))
 
 
@@ -364,11 +368,27 @@ def report(paths: tuple[str, ...], output_path: Path, quiet: bool, colour: str, 
 
 def _clean_one(path: str, config: Config) -> CleanResult:
     """Clean one file without writing anything."""
+    from cleaner.sources import is_record_file
+
+    if is_record_file(Path(path)):
+        return _clean_one_record(Path(path), config)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CleanerError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return clean_bytes(data, path, config.for_path(path))
+
+
+def _clean_one_record(path: Path, config: Config) -> CleanResult:
+    """Clean the one document of an HTML page; refuse a corpus file of many records."""
+    from cleaner.sources import Record, clean_record, format_of
+    from cleaner.sources.stream import options_of
+
+    records = format_of(path).read(path, options_of(config))
+    first = next(records, None)
+    if not isinstance(first, Record) or next(records, None) is not None:
+        raise click.UsageError(f"{path} holds records, not one document: 'cleaner check' and 'cleaner diff' show each record")
+    return clean_record(first, config.for_path(path.as_posix()))
 
 
 @main.command()
@@ -410,7 +430,10 @@ def explain(path: str, rule_prefix: str | None, **flags: Any) -> None:
         if rule_id in shown:
             click.echo(f"  {rule_id}: {' '.join(why.split())}")
     edits = sum(1 for row in rows if " not applied (" not in row[2])
-    click.echo(f"{edits} edit(s) by {len(shown & set(reasons))} rule(s); positions are in {path} as it is on disk.", err=True)
+    from cleaner.sources import is_record_file
+
+    where = f"the visible text of the page {path} (one block of it per paragraph)" if is_record_file(Path(path)) else f"{path} as it is on disk"
+    click.echo(f"{edits} edit(s) by {len(shown & set(reasons))} rule(s); positions are in {where}.", err=True)
 
 
 @main.command()
@@ -501,12 +524,19 @@ def check(
         batch = BatchResult(results=[(_stdin(stdin_filename, config), None)])
     else:
         batch = _run_batch(targets, config, None, run, write=False) if targets else BatchResult()
+    from cleaner.sources import is_record_file
+
     problems = []
+    not_compared: set[str] = set()
     for result, name in batch.results:
         problems += problems_of(result, config.for_path(result.source) if reads_stdin else config)
-        if committed is not None:
+        if committed is not None and name and is_record_file(Path(name)):
+            not_compared.add(name)  # a record's cleaned text is one line of its committed file
+        elif committed is not None:
             stale = stale_output(result, committed / (name or Path(result.source).name))
             problems += [stale] if stale else []
+    if not_compared:
+        click.echo(f"notice: --against compares text outputs only; not compared: {', '.join(sorted(not_compared))}", err=True)
     if only_rules:
         problems = [p for p in problems if any(matches_prefix(p.rule, prefix) for prefix in only_rules)]
     if changed_since and changed_lines_only:

@@ -53,7 +53,21 @@ from (``cleaner config`` prints it). Every option, its default and its risk:
     one-line error (C208) and the batch goes on, so one runaway document (a case no
     one has met yet that is slower than linear) cannot stall a run. Ordinary news
     articles take well under a second. A finite number above 0 and at most 86400.
-``include`` (``["*.txt", "*.md", "*.markdown"]``) / ``exclude`` (``[]``) / ``extend_exclude`` (``[]``)
+``text_field`` (``"text"``) / ``id_field`` (``"id"``)
+    In JSON Lines and Parquet corpora, the field (column) holding each record's text,
+    and the one naming it in reports, diffs and check positions (``file:id``); a
+    record without a usable id is named by its number in the file.
+``html_output`` (``"text"``)
+    What a saved HTML page's article text is written as: ``text`` (``<name>.txt``) or
+    ``markdown`` (``<name>.md``, headings and emphasis kept).
+``repeated_blocks`` (``"report"``) / ``repeated_block_min_documents`` (``3``)
+    Blocks (paragraphs, lines of a scrape) found in at least that many documents of
+    one batch, such as a site's footer or promo on every page (rule
+    ``structure.corpus.repeated-block``, :mod:`cleaner.repeated_blocks`): ``report``
+    lists each occurrence as a display-only fix, ``remove`` removes them (a repeated
+    sentence of prose is unsafe), ``off`` does not count. Counting reads the batch
+    once more before cleaning. A whole number of at least 2.
+``include`` (``["*.txt", "*.md", "*.markdown", "*.jsonl", "*.jsonl.gz", "*.ndjson", "*.parquet", "*.html", "*.htm"]``) / ``exclude`` (``[]``) / ``extend_exclude`` (``[]``)
     Glob patterns (matched against the path as found, e.g. ``docs/drafts/a.txt``, the
     path inside the folder given, and the file name) choosing which files and folders
     a folder contributes; ``extend_exclude`` adds to ``exclude`` instead of replacing
@@ -86,6 +100,8 @@ _CHOICES: dict[str, frozenset[str]] = {
     "grammar": frozenset({"auto", "languagetool", "harper", "off"}),
     "language": frozenset({"en-GB", "en-US", "en-AU", "en-CA"}),
     "fail_on": _LEVELS,
+    "html_output": frozenset({"text", "markdown"}),
+    "repeated_blocks": frozenset({"off", "report", "remove"}),
 }
 #: Number option -> (lowest, highest, whether the lowest is allowed). Spin scores are
 #: evidence per 100 words, so above 100 no document could reach the threshold.
@@ -93,7 +109,10 @@ _RANGES: dict[str, tuple[float, float, bool]] = {
     "spin_threshold": (0.0, 100.0, True),
     "max_document_mb": (0.0, 1024.0, False),
     "time_limit": (0.0, 86400.0, False),
+    "repeated_block_min_documents": (2, 1_000_000_000, True),
 }
+#: Fields the batch sets (never a configuration key or a flag, not shown by ``cleaner config``).
+INTERNAL = frozenset({"corpus_blocks", "final_newline"})
 _RULE_PREFIX = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$")
 _URL = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$")
 #: The origin of values given as flags (rules folders named there are the user's choice).
@@ -128,11 +147,20 @@ class Config:
     fail_on: str = "error"
     max_document_mb: float = 20.0
     time_limit: float = 60.0
-    include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown")
+    text_field: str = "text"
+    id_field: str = "id"
+    html_output: str = "text"
+    repeated_blocks: str = "report"
+    repeated_block_min_documents: int = 3
+    include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown", "*.jsonl", "*.jsonl.gz", "*.ndjson", "*.parquet", "*.html", "*.htm")
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     per_path: tuple[PathRules, ...] = ()
+    #: Set by the batch: (digest, documents) of each block repeated across it (:mod:`cleaner.repeated_blocks`).
+    corpus_blocks: tuple[tuple[str, int], ...] = ()
+    #: Whether a cleaned text ends in a newline (a file does; a record's text keeps its own convention).
+    final_newline: bool = True
 
     def with_overrides(self, **values: object) -> Config:
         """Return a copy with the given non-``None`` values (command-line flags) applied."""
@@ -143,6 +171,8 @@ class Config:
         """Return the settings as the configuration file would write them (for ``cleaner config``)."""
         table: dict[str, object] = {}
         for f in fields(self):
+            if f.name in INTERNAL:
+                continue
             value = getattr(self, f.name)
             if f.name == "severity":
                 value = dict(value)
@@ -203,6 +233,9 @@ def validate(config: Config, origin: str) -> Config:
             raise ConfigError(f"{origin}: {_key(key)} = {value!r} must be a finite number {bound}")
     for key in ("select", "ignore"):
         _check_prefixes(origin, _key(key), getattr(config, key))
+    for key in ("text_field", "id_field"):
+        if not getattr(config, key):
+            raise ConfigError(f"{origin}: {_key(key)}: an empty field name")
     for key in ("include", "exclude"):
         if any(not glob.strip() for glob in getattr(config, key)):
             raise ConfigError(f"{origin}: {_key(key)}: an empty glob pattern")
@@ -252,7 +285,7 @@ def _check_rules_folder(origin: str, folder: str) -> None:
 
 def from_mapping(table: Mapping[str, object], origin: str) -> Config:
     """Build a config from a TOML table; unknown keys are errors that name the key."""
-    known = {f.name: f for f in fields(Config)}
+    known = {f.name: f for f in fields(Config) if f.name not in INTERNAL}
     values: dict[str, object] = {}
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
@@ -286,6 +319,10 @@ def _convert(key: str, raw_key: str, value: object, default: object, origin: str
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{origin}: {raw_key} must be true or false")
+        return value
+    if isinstance(default, int):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{origin}: {raw_key} must be a whole number")
         return value
     if isinstance(default, float):
         if not isinstance(value, int | float) or isinstance(value, bool):
@@ -355,7 +392,7 @@ def resolve(flags: Mapping[str, object], start: Path | None = None, *, config_fi
     else:
         table, origin = find_config_table(start)
     config = from_mapping(table, origin) if origin else Config()
-    origins = {f.name: (origin if f.name in {k.replace("-", "_") for k in table} else "default") for f in fields(Config)}
+    origins = {f.name: (origin if f.name in {k.replace("-", "_") for k in table} else "default") for f in fields(Config) if f.name not in INTERNAL}
     given = {k: (tuple(v) if isinstance(v, list | tuple) else v) for k, v in flags.items()}
     given = {k: v for k, v in given.items() if v is not None and v != ()}
     for key in given:

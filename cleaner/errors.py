@@ -75,6 +75,12 @@ class TimeLimitError(InputError):
     hint = "raise time-limit in the configuration (or --time-limit) if the document is just large"
 
 
+class RecordError(InputError):
+    """One record of a corpus file cannot be cleaned (not JSON, no text field); the file goes on."""
+
+    code = "C209"
+
+
 class OutputError(CleanerError):
     """An output cannot be written without losing or overwriting something."""
 

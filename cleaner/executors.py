@@ -30,15 +30,18 @@ from typing import Any, Protocol
 from cleaner.api import CleanResult, clean_bytes, registry_for
 from cleaner.config import Config
 from cleaner.errors import CleanerError, ConfigError, TimeLimitError, WorkerLostError
+from cleaner.sources import Record, clean_record
 
 
 @dataclass(frozen=True, slots=True)
 class Payload:
-    """One document to clean: its bytes, its name, and its configuration."""
+    """One document to clean: its bytes (or a corpus record), its name, and its configuration."""
 
     data: bytes
     source: str
     config: Config
+    #: A record of a JSON Lines, Parquet or HTML file, cleaned instead of ``data``.
+    record: Record | None = None
 
 
 def clean_payload(payload: Payload) -> CleanResult | str:
@@ -50,6 +53,8 @@ def clean_payload(payload: Payload) -> CleanResult | str:
     try:
         registry_for(payload.config)
         with time_limit(payload.config.time_limit, payload.source):
+            if payload.record is not None:
+                return clean_record(payload.record, payload.config)
             return clean_bytes(payload.data, payload.source, payload.config)
     except CleanerError as exc:
         return exc.one_line()

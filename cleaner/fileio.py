@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from cleaner.errors import OutputError
 
 
-def write_atomically(path: Path, text: str, *, mode: int | None = None, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
+def write_atomically(path: Path, text: str | Iterable[str], *, mode: int | None = None, encoding: str = "utf-8") -> None:
+    """Write ``text`` (or its pieces, one after another) to ``path`` through a temporary file and a rename.
 
     ``mode`` is the new file's permission bits; by default the usual ones for a new
     file (``0666`` less the umask), as if the file had been created with ``open``.
@@ -26,7 +27,10 @@ def write_atomically(path: Path, text: str, *, mode: int | None = None, encoding
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding=encoding, newline="\n") as stream:
-            stream.write(text)
+            if isinstance(text, str):
+                stream.write(text)
+            else:
+                stream.writelines(text)
         os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600
         os.replace(temporary, path)
     except BaseException:

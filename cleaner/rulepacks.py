@@ -29,6 +29,9 @@ KIND_PARAMS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "repeated-paragraph": (frozenset(), frozenset({"min_words", "max_words", "similarity", "within_first"})),
     "line-pattern": (frozenset({"pattern"}), frozenset()),
     "pattern": (frozenset({"pattern", "replace"}), frozenset()),
+    # Blocks repeated across a batch's documents (cleaner/repeated_blocks.py); the
+    # examples run as one more document of ``example_corpus``.
+    "corpus-block": (frozenset({"example_corpus"}), frozenset()),
     "substitution": (
         frozenset({"match", "replace", "spin"}),
         frozenset({"before", "after", "unless_before", "unless_after", "case"}),
@@ -43,7 +46,7 @@ KIND_PARAMS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
 #: Stage -> the kinds its rules may have.
 STAGE_KINDS: Mapping[str, frozenset[str]] = {
     "normalise": frozenset({"builtin"}),
-    "structure": frozenset({"repeated-paragraph", "line-pattern", "pattern"}),
+    "structure": frozenset({"repeated-paragraph", "line-pattern", "pattern", "corpus-block"}),
     "spin": frozenset({"substitution", "thesaurus-fallback", "spinner-groups", "spun-numbers", "user-dictionary"}),
     "grammar": frozenset({"engine-rule"}),
 }

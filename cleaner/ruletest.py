@@ -23,13 +23,22 @@ def run_rule(rule: Rule, text: str) -> str:
     """Return ``text`` after running ``rule`` alone through its stage.
 
     A rule that reads a user's files (``user-dictionary``) runs with the groups its
-    ``example_dictionary`` lists, written to a scratch file. A grammar rule runs on
-    its own engine (a LanguageTool rule needs a server: ``CLEANER_LANGUAGETOOL_URL``).
+    ``example_dictionary`` lists, written to a scratch file; a ``corpus-block`` rule
+    runs on ``text`` as one more document of its ``example_corpus``, blocks removed.
+    A grammar rule runs on its own engine (a LanguageTool rule needs a server:
+    ``CLEANER_LANGUAGETOOL_URL``).
     """
     stage = _stage_for(rule)
     config = replace(EXAMPLE_CONFIG, grammar=rule.str_param("engine")) if rule.kind == "engine-rule" else EXAMPLE_CONFIG
     services = Services.for_config(config) if rule.stage == "grammar" else {}
     selected = RuleRegistry((rule,), "")
+    if rule.kind == "corpus-block":
+        from cleaner.repeated_blocks import count_blocks
+
+        corpus = [*rule.list_param("example_corpus"), text]
+        found = count_blocks(corpus, EXAMPLE_CONFIG.repeated_block_min_documents)
+        config = replace(EXAMPLE_CONFIG, repeated_blocks="remove", corpus_blocks=found.blocks)
+        return run_stages(text, config, selected, markdown=False, services=services, stages=(stage,)).output
     if rule.kind != "user-dictionary":
         return run_stages(text, config, selected, markdown=False, services=services, stages=(stage,)).output
     with tempfile.TemporaryDirectory() as scratch:

@@ -164,7 +164,7 @@ def test_an_empty_input_folder_says_so(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "image.png").write_bytes(b"\x89PNG")
     result = run("clean", str(tmp_path / "empty"), "-o", str(tmp_path / "out"), *OFF)
-    assert "empty: no files to clean in this folder (include: *.txt, *.md, *.markdown)" in result.stderr
+    assert "empty: no files to clean in this folder (include: *.txt, *.md, *.markdown, *.jsonl" in result.stderr
 
 
 def test_exit_zero_quiet_and_colour(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def test_a_symlink_stays_a_link_and_its_target_is_cleaned_once(tmp_path: Path) -
     link = tmp_path / "link.txt"
     link.symlink_to(target.name)
     result = run("clean", "--in-place", str(tmp_path), *OFF)
-    assert result.exit_code == 0 and "cleaned 1 file(s)" in result.stderr
+    assert result.exit_code == 0 and "cleaned 1 document(s)" in result.stderr
     assert link.is_symlink() and os.readlink(link) == "target.txt"
     assert target.read_text() == "Target text.\n"
 

@@ -58,7 +58,7 @@ def test_json_lines_keep_records_in_order_with_other_fields_untouched(tmp_path: 
         assert raw[:2] == b"\x1f\x8b", "a compressed input gives a compressed output"
         raw = gzip.decompress(raw)
     written = [json.loads(line) for line in raw.decode().splitlines()]
-    assert [w["text"] for w in written] == ["Broken text here.\n", "Clean text.\n", "Café society’s news.\n"]
+    assert [w["text"] for w in written] == ["Broken text here.", "Clean text.\n", "Café society’s news."]
     for row, out in zip(ROWS, written):
         assert list(out) == list(row), "fields keep their order"
         assert {k: v for k, v in out.items() if k != "text"} == {k: v for k, v in row.items() if k != "text"}
@@ -84,7 +84,7 @@ def test_broken_json_lines_are_named_by_line_and_the_others_go_on(tmp_path: Path
     assert records[1].origin.line == 5 and records[1].source == f"{source.as_posix()}:4"
     written = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     # The line that is not JSON is left out (the output stays valid); the object without text is kept.
-    assert written == [{**ROWS[0], "text": "Broken text here.\n"}, {"id": "no-text", "body": "elsewhere"}, {"text": "No id here.\n"}]
+    assert written == [{**ROWS[0], "text": "Broken text here."}, {"id": "no-text", "body": "elsewhere"}, {"text": "No id here."}]
 
 
 def test_text_and_id_fields_are_configurable(tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_text_and_id_fields_are_configurable(tmp_path: Path) -> None:
     options = RecordOptions(text_field="content", id_field="doc_id")
     records, _ = roundtrip(source, tmp_path / "out.jsonl", options)
     assert records[0].id == "7"
-    assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8")) == {"doc_id": 7, "content": "Two spaces.\n", "text": "left  alone"}
+    assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8")) == {"doc_id": 7, "content": "Two spaces.", "text": "left  alone"}
 
 
 def test_parquet_keeps_schema_columns_row_groups_and_order(tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_parquet_keeps_schema_columns_row_groups_and_order(tmp_path: Path) -> No
     result = out.read()
     assert result.column("id").to_pylist() == list(range(12))
     assert result.column("tags").equals(table.column("tags")) and result.column("score").equals(table.column("score"))
-    assert result.column("text").to_pylist()[:4] == ["Broken text here.\n", "Clean text.\n", None, "Café society.\n"]
+    assert result.column("text").to_pylist()[:4] == ["Broken text here.", "Clean text.\n", None, "Café society."]
 
 
 def test_parquet_without_the_text_column_is_one_error_naming_the_file(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +141,8 @@ class ReportWriter:
 
     def __init__(self, folder: Path, config: Mapping[str, object]) -> None:
         self.folder = folder
-        self._rows: list[str] = []
+        # REPORT.md's rows wait on disk, not in memory (a corpus can have millions of records).
+        self._rows = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=folder, prefix=".REPORT.md.rows.")
         _remove_stale_temporaries(folder)
         # Until finish() renames the real report in, the folder says the run is under
         # way: a killed run never leaves an older report next to newer outputs.
@@ -157,7 +158,8 @@ class ReportWriter:
         with self._writing():
             self._stream.write(("\n" if self._first else ",\n") + "    " + document_line)
         self._first = False
-        self._rows.append(row)
+        with self._writing():
+            self._rows.write(row + "\n")
 
     def finish(self, errors: Sequence[FileError], *, incomplete: str = "") -> None:
         """Close the JSON with the errors and the header fields; write ``REPORT.md``.
@@ -175,7 +177,10 @@ class ReportWriter:
             self._stream.close()
             os.chmod(self._temporary, 0o644)
             os.replace(self._temporary, self.folder / "report.json")
-            write_atomically(self.folder / "REPORT.md", markdown_page(self._rows, errors, incomplete=incomplete))
+            self._rows.seek(0)
+            rows = (line.rstrip("\n") for line in self._rows)
+            write_atomically(self.folder / "REPORT.md", (line + "\n" for line in markdown_lines(rows, errors, incomplete=incomplete)))
+            self._rows.close()
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -188,6 +193,7 @@ class ReportWriter:
     def abandon(self) -> None:
         """Drop the unfinished report (a failed batch); the placeholder stays and says so."""
         self._stream.close()
+        self._rows.close()
         Path(self._temporary).unlink(missing_ok=True)
 
     def _placeholder(self, config: Mapping[str, object]) -> None:
@@ -295,15 +301,21 @@ def encoding_cell(ingest: Mapping[str, object]) -> str:
     return f"{encoding} (confidence {confidence:.2f})" if isinstance(confidence, float) else encoding
 
 
-def markdown_page(rows: Sequence[str], errors: Sequence[FileError], *, incomplete: str = "") -> str:
+def markdown_page(rows: Iterable[str], errors: Sequence[FileError], *, incomplete: str = "") -> str:
     """Render ``REPORT.md``: one table row per document, then errors."""
-    lines = [*_MARKDOWN_HEADER, *rows]
+    return "\n".join(markdown_lines(rows, errors, incomplete=incomplete)) + "\n"
+
+
+def markdown_lines(rows: Iterable[str], errors: Sequence[FileError], *, incomplete: str = "") -> Iterator[str]:
+    """Yield the lines of ``REPORT.md`` one at a time (rows are streamed from disk)."""
+    yield _MARKDOWN_HEADER[0]
     if incomplete:
-        lines[1:1] = ["", f"**Incomplete:** {incomplete}; only the documents below were written."]
+        yield from ["", f"**Incomplete:** {incomplete}; only the documents below were written."]
+    yield from _MARKDOWN_HEADER[1:]
+    yield from rows
     if errors:
-        lines += ["", "## Errors", ""]
-        lines += [f"- {markdown_code(e.source)}: {visible(e.message)}" for e in errors]
-    return "\n".join(lines) + "\n"
+        yield from ["", "## Errors", ""]
+        yield from (f"- {markdown_code(e.source)}: {visible(e.message)}" for e in errors)
 
 
 def markdown_code(text: str) -> str:

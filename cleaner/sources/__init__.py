@@ -154,10 +154,13 @@ def clean_record(record: Record, config: Config, *, services: Mapping[str, objec
     """Clean one record; an HTML record's extraction pass leads its edit log.
 
     The result's input then is the page's visible text, and replaying the log on it
-    gives the output, the dropped navigation and banners included as edits.
+    gives the output, the dropped navigation and banners included as edits. The
+    text of a JSON Lines or Parquet record ends in a newline only if it came with one.
     """
     if record.data is not None:
         return clean_bytes(record.data, record.source, config, services=services)
+    if record.extraction is None and not record.text.endswith("\n"):
+        config = replace(config, final_newline=False)  # a field's text keeps its convention
     result = clean_text(record.text, config, source=record.source, markdown=record.markdown, services=services)
     if record.extraction is None:
         return result

@@ -14,9 +14,11 @@ import unicodedata
 from collections.abc import Callable, Iterator
 
 import ftfy
+from ftfy.chardata import HTML_ENTITY_RE, LIGATURES, WIDTH_MAP
+from ftfy.fixes import unescape_html
 
 from cleaner.edits import edits_from_diff
-from cleaner.model import Edit, Fix
+from cleaner.model import Applicability, Edit, Fix
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
 
@@ -223,14 +225,19 @@ def _goes_on_in_lower_case(text: str, break_at: int) -> bool:
 
 
 def fix_document_edges(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
-    """Drop leading blank lines and end the text with exactly one newline."""
+    """Drop leading blank lines and end the text with exactly one newline.
+
+    A record's text that came without a final newline (a JSON Lines or Parquet field)
+    ends without one (``Config.final_newline``), so a clean record stays as it was.
+    """
     edits = []
     lead = re.match(r"(?:[ \t]*\n)+", text)
     if lead:
         edits.append(Edit(0, lead.end(), lead.group(), ""))
     body = text.rstrip(" \t\n")
-    if body and text[len(body) :] != "\n" and (not lead or lead.end() <= len(body)):
-        edits.append(Edit(len(body), len(text), text[len(body) :], "\n"))
+    end = "\n" if ctx.config.final_newline else ""
+    if body and text[len(body) :] != end and (not lead or lead.end() <= len(body)):
+        edits.append(Edit(len(body), len(text), text[len(body) :], end))
     return [_fix(rule, tuple(edits))] if edits else []
 
 
@@ -239,6 +246,64 @@ def fix_typography(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
     if ctx.config.typography != "straight":
         return []
     return _regex_fixes(rule, text, _CURLY_RE, lambda m: _CURLY[m.group()])
+
+
+# ftfy's default fixes beyond encoding repair, each its own rule (so each can be ignored)
+# and each occurrence its own fix: ligatures and digraphs from ftfy's LIGATURES table,
+# HTML entities as ftfy's unescape_html decodes them, full-width forms from its WIDTH_MAP.
+_LATIN_LIGATURES = {code: text for code, text in LIGATURES.items() if 0xFB00 <= code <= 0xFB06}
+_DIGRAPHS = {code: text for code, text in LIGATURES.items() if code not in _LATIN_LIGATURES}
+_LIGATURE_RE = re.compile("[" + "".join(map(chr, _LATIN_LIGATURES)) + "]")
+_DIGRAPH_RE = re.compile("[" + "".join(map(chr, _DIGRAPHS)) + "]")
+_FULL_WIDTH_RUN = re.compile("[\uff01-\uff5e]+")
+#: Scripts whose typography uses full-width punctuation: a full-width run next to one is kept.
+_EAST_ASIAN = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af\uf900-\ufaff\uff61-\uffdc]")
+
+
+def fix_latin_ligatures(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Take apart Latin ligature characters ('ﬁ' -> 'fi'), which PDF extraction leaves in words."""
+    return _regex_fixes(rule, text, _LIGATURE_RE, lambda m: m.group().translate(_LATIN_LIGATURES))
+
+
+def fix_digraphs(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Spell out single-code-point digraphs ('ǌ' -> 'nj', 'ŉ' -> 'ʼn'), which no keyboard types."""
+    return _regex_fixes(rule, text, _DIGRAPH_RE, lambda m: m.group().translate(_DIGRAPHS))
+
+
+def fix_html_entities(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Decode HTML entities left in scraped text ('&quot;' -> '"'), one fix per entity.
+
+    Markdown is left alone (an entity is Markdown's own way to write a character). On
+    a line that also has a '<' the text may be HTML source, where an entity is meant,
+    so the fix is unsafe there (ftfy's own ``unescape_html="auto"`` skips such text).
+    """
+    if ctx.markdown or "&" not in text:
+        return []
+    fixes = []
+    for offset, line in _lines(text):
+        if "&" not in line:
+            continue
+        for match in HTML_ENTITY_RE.finditer(line):
+            decoded = unescape_html(match.group())
+            if decoded == match.group() or "\n" in decoded:
+                continue
+            fix = _fix(rule, (Edit(offset + match.start(), offset + match.end(), match.group(), decoded),))
+            fixes.append(fix._replace(applicability=Applicability.UNSAFE) if "<" in line else fix)
+    return fixes
+
+
+def fix_full_width_latin(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
+    """Turn full-width ASCII forms in Latin text ('Ningbo，China') into ASCII.
+
+    Chinese, Japanese and Korean text uses full-width punctuation on purpose, so a run
+    of full-width forms next to a character of those scripts is left alone.
+    """
+    fixes = []
+    for match in _FULL_WIDTH_RUN.finditer(text):
+        around = text[max(0, match.start() - 1) : match.start()] + text[match.end() : match.end() + 1]
+        if not _EAST_ASIAN.search(around):
+            fixes.append(_fix(rule, (Edit(match.start(), match.end(), match.group(), match.group().translate(WIDTH_MAP)),)))
+    return fixes
 
 
 FIXERS: dict[str, Callable[[Rule, str, StageContext], list[Fix]]] = {
@@ -255,6 +320,10 @@ FIXERS: dict[str, Callable[[Rule, str, StageContext], list[Fix]]] = {
     "paragraph-per-line": fix_paragraph_per_line,
     "document-edges": fix_document_edges,
     "typography": fix_typography,
+    "latin-ligatures": fix_latin_ligatures,
+    "digraphs": fix_digraphs,
+    "html-entities": fix_html_entities,
+    "full-width-latin": fix_full_width_latin,
 }
 
 

@@ -9,6 +9,9 @@ Rule kinds handled here:
     A whole paragraph matching the pattern (boilerplate) is removed.
 ``pattern``
     A regular-expression replacement inside text (hyphenation, glued words).
+``corpus-block``
+    A paragraph repeated across the batch's documents (a site's footer on every page),
+    as counted before the batch by :mod:`cleaner.repeated_blocks`.
 
 Every removal is an edit whose ``before`` holds the removed text, so nothing is lost.
 """
@@ -136,10 +139,15 @@ class StructureStage:
 
     def propose(self, text: str, ctx: StageContext) -> Proposal:
         """Run each rule by its kind."""
+        from cleaner.repeated_blocks import find_corpus_blocks
+
         kinds = {"repeated-paragraph": find_repeats, "line-pattern": find_boilerplate, "pattern": find_pattern}
         proposal = Proposal()
         for rule in ctx.rules:
-            proposal.fixes.extend(kinds[rule.kind](rule, text))
+            if rule.kind == "corpus-block":
+                proposal.fixes.extend(find_corpus_blocks(rule, text, ctx.config))
+            else:
+                proposal.fixes.extend(kinds[rule.kind](rule, text))
         return proposal
 
 
