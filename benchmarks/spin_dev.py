@@ -2,13 +2,17 @@
 
 Prints figures; it is not a test. Run from the project root:
 
-    .venv/bin/python benchmarks/spin_dev.py [DEV_DIR] [--calibrate] [--ablate]
+    .venv/bin/python benchmarks/spin_dev.py [DEV_DIR] [--misses] [--calibrate] [--ablate]
 
 ``DEV_DIR`` (default ``../shared/spin-dev``) holds ``spun_NN.json`` / ``clean_NN.json``
 and its scorer ``despin_score.py``. Figures: substitutions repaired, clean spans damaged,
 WER before and after per passage; words changed per 1,000 on the clean passages.
 
-``--calibrate``: the folds. The 14 passages are split into 5 folds by site (passages of
+``--misses``: why each counted substitution left unrepaired was missed, per passage: the
+gate closed there, no candidate for it, the original not among the candidates, the right
+candidate ranked first but below the threshold, another candidate chosen, a rule's
+replacement not the original, or its parts repaired but the whole not (an overlap, an
+article, a skipped fix). ``--calibrate``: the folds. The 14 passages are split into 5 folds by site (passages of
 one site stay together); for each fold the source priors are chosen on the other four
 (the best repaired-minus-damage score over a small grid, damage and wrong repairs
 weighted 3) and measured on the held-out fold, so no figure comes from the passages
@@ -28,9 +32,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
-from cleaner.api import clean_text
+from cleaner.api import CleanResult, clean_text
 from cleaner.config import Config
+
 from cleaner.rulepacks import Rule, RuleRegistry, load_registry
+from cleaner.spin import repair
+from cleaner.spin.detect import Gate, Scan, evaluate_gate, scan, scored_spans, strong_fits
+from cleaner.spin.scorer import APPLY_AT, Scored, default_scorer
 
 ROOT = Path(__file__).resolve().parent.parent
 OFF = Config(grammar="off")
@@ -39,7 +47,9 @@ OFF = Config(grammar="off")
 SPIN_ONLY = Config(grammar="off", stages=("spin",))
 #: Rules whose ``prior`` the calibration varies, and the values it tries.
 CALIBRATED = ("spin.groups.closed-class", "spin.groups.vocabulary")
-GRID = (-3.0, -2.0, -1.0, 0.0, 1.0)
+GRID = (0.0, 1.0, 2.0, 3.0, 5.0)
+#: Weights of the document's agreement (repair.AGREEMENT) the calibration tries.
+AGREEMENT_GRID = (0.0, 0.5, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +86,19 @@ def with_priors(registry: RuleRegistry, priors: Mapping[str, float]) -> RuleRegi
     return RuleRegistry(rules, registry.digest + repr(sorted(priors.items())))
 
 
-def clean_with(text: str, registry: RuleRegistry, config: Config = OFF) -> str:
+def clean_with(text: str, registry: RuleRegistry, config: Config = OFF) -> CleanResult:
     """Clean ``text`` with an explicit registry (the API caches one per rule-folder list)."""
     from cleaner import api
 
     api._REGISTRY_CACHE[config.rules] = registry
-    return clean_text(text, config).output
+    return clean_text(text, config)
 
 
 def score_spun(passages: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType) -> list[dict[str, object]]:
     """Clean and score each spun passage."""
     results = []
     for p in passages:
-        out = clean_with(str(p.data["spun"]), registry)
+        out = clean_with(str(p.data["spun"]), registry).output
         s = scorer.score(p.data["spun"], out, p.data["annotations"], p.data.get("clean_spans", []), p.data.get("gold"))
         results.append({"name": p.name, "site": p.site, "style": str(p.data.get("spinner_style", "?"))[:1], **s})
     return results
@@ -100,7 +110,7 @@ def changed_words(passages: Sequence[Passage], registry: RuleRegistry, scorer: M
     words = 0
     for p in passages:
         text = str(p.data[field])
-        tin, tout = scorer.tokens(text), scorer.tokens(clean_with(text, registry, SPIN_ONLY))
+        tin, tout = scorer.tokens(text), scorer.tokens(clean_with(text, registry, SPIN_ONLY).output)
         mapping = scorer._map(tin, tout)
         idx = [k for k, (w, _) in enumerate(tin) if w[0].isalnum()]
         changed += [tin[k][0] for k in idx if k not in mapping]
@@ -148,6 +158,7 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--ablate", action="store_true")
     parser.add_argument("--missed", action="store_true", help="list the missed substitutions and damaged spans")
+    parser.add_argument("--misses", action="store_true", help="why each missed substitution was missed, counted per passage")
     args = parser.parse_args()
     spun, clean, scorer = load_dev(Path(args.dev))
     registry = load_registry()
@@ -160,10 +171,100 @@ def main() -> None:
     for label, texts in (("dev clean passages", clean), ("clean seeds", seeds)):
         n, words, which = changed_words(texts, registry, scorer)
         print(f"{label}: {n} of {words} words changed ({1000 * n / max(words, 1):.2f} per 1,000) {which[:12]}")
+    if args.misses:
+        misses(spun, registry, scorer, results)
     if args.ablate:
         ablate(spun, registry, scorer)
     if args.calibrate:
         calibrate(spun, registry, scorer)
+
+
+#: The causes of a miss, in the order they are printed.
+CAUSES = (
+    "gate closed",
+    "no candidate",
+    "original not among candidates",
+    "rule replacement wrong",
+    "right first, below threshold",
+    "other chosen",
+    "other first, below threshold",
+    "parts repaired, whole not",
+    "insertion needed",
+    "not in stage input",
+)
+
+
+def misses(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType, results: Sequence[Mapping[str, object]]) -> None:
+    """Print, per passage and in total, why each counted substitution was missed.
+
+    The spin stage's own steps are rerun on its input text (scan, scores, gate); each
+    missed annotation is split into the segments where spun and original differ, and
+    the first segment that would not be repaired names the cause.
+    """
+    rules = registry.for_stage("spin")
+    total: dict[str, int] = dict.fromkeys(CAUSES, 0)
+    print("| passage | " + " | ".join(CAUSES) + " |")
+    print("|---|" + "---|" * len(CAUSES))
+    for p, result in zip(spun, results, strict=True):
+        run = clean_with(str(p.data["spun"]), registry)
+        text = next((x.input_text for x in run.log.passes if x.stage == "spin"), str(p.data["spun"]))
+        found = scan(text, rules)
+        spans = scored_spans(text, found.tokens, found.candidates, default_scorer())
+        gate = evaluate_gate(text, found.tokens, found.hits(strong_fits(found.tokens, spans)), OFF.spin_threshold)
+        by_span = {(span[0].candidate.start, span[0].candidate.end): span for span in spans}
+        missed = set(result["missed"])  # type: ignore[call-overload]
+        counts = dict.fromkeys(CAUSES, 0)
+        for ann in p.data["annotations"]:  # type: ignore[attr-defined]
+            if ann["spun"] in missed:
+                counts[_miss_cause(text, found, gate, by_span, ann, scorer)] += 1
+        for cause, n in counts.items():
+            total[cause] += n
+        print(f"| {p.name} | " + " | ".join(str(counts[c]) for c in CAUSES) + " |")
+    print("| total | " + " | ".join(str(total[c]) for c in CAUSES) + " |")
+
+
+def _miss_cause(text: str, found: Scan, gate: Gate, by_span: Mapping[tuple[int, int], list[Scored]], ann: Mapping[str, object], scorer: ModuleType) -> str:
+    """Name why one annotation was not repaired (see :func:`misses`)."""
+    from difflib import SequenceMatcher
+
+    pos = text.find(str(ann["spun"]))
+    if pos < 0:
+        return "not in stage input"
+    spun_tokens, fix_tokens = scorer.tokens(ann["spun"]), scorer.tokens(ann["fix"][0])  # type: ignore[index]
+    spun_words, fix_words = [scorer.norm(t) for t, _ in spun_tokens], [scorer.norm(t) for t, _ in fix_tokens]
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, spun_words, fix_words, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if i1 == i2:
+            return "insertion needed"
+        for token, offset in spun_tokens[i1:i2]:
+            if token[0].isalnum():
+                cause = _segment_cause(found, gate, by_span, pos + offset, pos + offset + len(token), set(fix_words[j1:j2]))
+                if cause:
+                    return cause
+    return "parts repaired, whole not"
+
+
+def _segment_cause(found: Scan, gate: Gate, by_span: Mapping[tuple[int, int], list[Scored]], start: int, end: int, wanted: set[str]) -> str | None:
+    """Return why characters ``start:end`` would not get the words ``wanted``, or ``None``."""
+    tokens = found.tokens
+    for m in found.matches:
+        if tokens.starts[m.first] < end and tokens.ends[m.last] > start:
+            if not set(m.rule.replace.lower().split()) <= wanted:
+                return "rule replacement wrong"
+            return None if m.rule.signature or gate.is_open(start) else "gate closed"
+    spans = [span for (s, e), span in by_span.items() if s < end and e > start]
+    if not spans:
+        return "no candidate"
+    if not gate.is_open(start):
+        return "gate closed"
+    if not any(set(x.candidate.text.lower().split()) <= wanted for span in spans for x in span):
+        return "original not among candidates"
+    best = max((x for span in spans for x in span), key=lambda x: x.margin)
+    right = set(best.candidate.text.lower().split()) <= wanted
+    if best.margin < APPLY_AT:
+        return "right first, below threshold" if right else "other first, below threshold"
+    return None if right else "other chosen"
 
 
 def ablate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType) -> None:
@@ -179,9 +280,20 @@ def ablate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType) 
 def calibrate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType) -> None:
     """Choose priors on four folds, measure on the fifth; print per-fold figures."""
     splits = folds(spun)
-    grid = [dict(zip(CALIBRATED, values, strict=True)) for values in itertools.product(GRID, repeat=len(CALIBRATED))]
+    grid = [
+        (dict(zip(CALIBRATED, values, strict=True)), agreement)
+        for values in itertools.product(GRID, repeat=len(CALIBRATED))
+        for agreement in AGREEMENT_GRID
+    ]
     # Every passage scored once per grid point; folds then only add up.
-    scored = {i: {p.name: r for p, r in zip(spun, score_spun(spun, with_priors(registry, priors), scorer), strict=True)} for i, priors in enumerate(grid)}
+    scored = {}
+    shipped = repair.AGREEMENT
+    try:
+        for i, (priors, agreement) in enumerate(grid):
+            repair.AGREEMENT = agreement
+            scored[i] = {p.name: r for p, r in zip(spun, score_spun(spun, with_priors(registry, priors), scorer), strict=True)}
+    finally:
+        repair.AGREEMENT = shipped
     held_out_all: list[Mapping[str, object]] = []
     for k, fold in enumerate(splits):
         names = {p.name for p in fold}
@@ -190,11 +302,11 @@ def calibrate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleTyp
         held = [scored[best][p.name] for p in fold]
         held_out_all += held
         repaired, counted, damaged = totals(held)
-        print(f"fold {k + 1} ({', '.join(sorted({p.site for p in fold}))}): priors {grid[best]} -> held out {repaired}/{counted} ({repaired / max(counted, 1):.0%}), damaged {damaged}")
+        print(f"fold {k + 1} ({', '.join(sorted({p.site for p in fold}))}): priors {grid[best][0]}, agreement {grid[best][1]} -> held out {repaired}/{counted} ({repaired / max(counted, 1):.0%}), damaged {damaged}")
     repaired, counted, damaged = totals(held_out_all)
     print(f"all folds held out: {repaired}/{counted} ({repaired / max(counted, 1):.0%}), damaged {damaged}")
     best_all = max(scored, key=lambda i: objective(list(scored[i].values())))
-    print(f"priors chosen on all 14 passages (for the shipped rules): {grid[best_all]}")
+    print(f"chosen on all 14 passages (for the shipped rules): priors {grid[best_all][0]}, agreement {grid[best_all][1]}")
 
 
 if __name__ == "__main__":
