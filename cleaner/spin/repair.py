@@ -59,7 +59,7 @@ def replacement_edits(text: str, tokens: Tokens, first: int, start: int, end: in
 #: a document, so a confident repair elsewhere strengthens a weak one here, and a
 #: word the context favours once and rejects five times is left alone). Measured with
 #: held-out folds (benchmarks/spin_dev.py --calibrate).
-AGREEMENT = 0.5
+AGREEMENT = 1.0
 #: A single occurrence's margin counts at most this much (natural log) in the others'
 #: agreement: one extreme context must not decide every occurrence.
 AGREEMENT_CLIP = 6.0
@@ -108,7 +108,8 @@ def candidate_repairs(
             "spin": "candidate",
             "source": candidate.source,
             "margin": round(best.margin, 2),
-            "context_fit": round(best.scored.fit - best.scored.spun_fit, 2),
+            "context_fit": round(best.scored.context, 2),
+            "rarity": round(best.scored.rarity, 2),
             "prior": candidate.prior,
             "agreement": round(best.margin - best.scored.margin, 2),
             "document_score": gate.score,
@@ -136,10 +137,10 @@ class Decision(NamedTuple):
     alternatives: dict[str, float]
 
 
-def agreed_margins(tokens: Tokens, spans: Sequence[Sequence[Scored]]) -> list[list[tuple[Scored, float]]]:
-    """Add to each candidate's margin the mean margin (clipped to :data:`AGREEMENT_CLIP`)
+def agreed_margins(tokens: Tokens, spans: Sequence[Sequence[Scored]], weight: float | None = None) -> list[list[tuple[Scored, float]]]:
+    """Add to each candidate's margin the mean context fit (clipped to :data:`AGREEMENT_CLIP`)
     the same replacement of the same spun words gets at the document's other
-    occurrences, weighted :data:`AGREEMENT`.
+    occurrences, weighted :data:`AGREEMENT` (or ``weight``); return (scored, margin) pairs.
 
     Linear in the candidates: one pass sums the margins per (spun words, replacement),
     a second subtracts each occurrence's own share.
@@ -151,19 +152,20 @@ def agreed_margins(tokens: Tokens, spans: Sequence[Sequence[Scored]]) -> list[li
         for s in span:
             c = s.candidate
             key = (" ".join(tokens.lowers[c.first : c.last + 1]), c.text.lower())
-            clipped = max(-AGREEMENT_CLIP, min(AGREEMENT_CLIP, s.margin))
+            clipped = max(-AGREEMENT_CLIP, min(AGREEMENT_CLIP, s.context))
             entry = totals.setdefault(key, [0.0, 0])
             entry[0] += clipped
             entry[1] += 1
             row.append((key, clipped))
         keys.append(row)
+    weight = AGREEMENT if weight is None else weight
     out = []
     for span, row in zip(spans, keys, strict=True):
         agreed = []
         for s, (key, clipped) in zip(span, row, strict=True):
             total, count = totals[key]
             others = (total - clipped) / (count - 1) if count > 1 else 0.0
-            agreed.append((s, s.margin + AGREEMENT * others))
+            agreed.append((s, s.margin + weight * others))
         out.append(agreed)
     return out
 
