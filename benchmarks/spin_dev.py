@@ -285,13 +285,29 @@ def _segment_cause(found: Scan, gate: Gate, by_span: Mapping[tuple[int, int], li
 
 
 def ablate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType) -> None:
-    """Print the repairs lost when each source (rule pack or rule) is switched off."""
+    """Print what each source (rule pack or rule) and each decision signal contributes:
+    the development set with one of them switched off at a time."""
+    from cleaner.spin import detect
+
     full = totals(score_spun(spun, registry, scorer))
+    print(f"all on: repaired {full[0]}/{full[1]}, damaged {full[2]}, changed outside {full[3]}")
+
+    def line(label: str, result: tuple[int, int, int, int]) -> None:
+        repaired, counted, damaged, outside = result
+        print(f"without {label}: repaired {repaired}/{counted} ({repaired - full[0]:+d}), damaged {damaged}, changed outside {outside}")
+
     parts = sorted({r.pack for r in registry.for_stage("spin")} | {r.id for r in registry.for_stage("spin") if r.pack == "spin.groups"})
     for part in parts:
-        without = registry.select((), (part,))
-        repaired, counted, damaged, outside = totals(score_spun(spun, without, scorer))
-        print(f"without {part}: repaired {repaired}/{counted} ({repaired - full[0]:+d}), damaged {damaged}, changed outside {outside}")
+        line(part, totals(score_spun(spun, registry.select((), (part,)), scorer)))
+    line("the sources' priors (all 0)", totals(score_spun(spun, with_priors(registry, dict.fromkeys(CALIBRATED, 0.0)), scorer)))
+    switches = (("document agreement", repair, "AGREEMENT", 0.0), ("strong fits in detection", detect, "STRONG_FIT", float("inf")))
+    for label, module, name, off in switches:
+        shipped = getattr(module, name)
+        setattr(module, name, off)
+        try:
+            line(label, totals(score_spun(spun, registry, scorer)))
+        finally:
+            setattr(module, name, shipped)
 
 
 class Choice(NamedTuple):
