@@ -220,6 +220,7 @@ def misses(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType, 
     """
     rules = registry.for_stage("spin")
     total: dict[str, int] = dict.fromkeys(CAUSES, 0)
+    examples: dict[str, list[str]] = {}
     print("| passage | " + " | ".join(CAUSES) + " |")
     print("|---|" + "---|" * len(CAUSES))
     for p, result in zip(spun, results, strict=True):
@@ -233,11 +234,16 @@ def misses(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType, 
         counts = dict.fromkeys(CAUSES, 0)
         for ann in p.data["annotations"]:  # type: ignore[attr-defined]
             if ann["spun"] in missed:
-                counts[_miss_cause(text, found, gate, by_span, ann, scorer)] += 1
+                cause = _miss_cause(text, found, gate, by_span, ann, scorer)
+                counts[cause] += 1
+                examples.setdefault(cause, []).append(f"{ann['spun']!r} -> {ann['fix'][0]!r}")
         for cause, n in counts.items():
             total[cause] += n
         print(f"| {p.name} | " + " | ".join(str(counts[c]) for c in CAUSES) + " |")
     print("| total | " + " | ".join(str(total[c]) for c in CAUSES) + " |")
+    for cause in CAUSES:
+        if cause in examples:
+            print(f"{cause}: {', '.join(examples[cause][:12])}")
 
 
 def _miss_cause(text: str, found: Scan, gate: Gate, by_span: Mapping[tuple[int, int], list[Scored]], ann: Mapping[str, object], scorer: ModuleType) -> str:
