@@ -36,8 +36,7 @@ from typing import NamedTuple
 
 from cleaner.api import CleanResult, clean_text
 from cleaner.config import Config
-
-from cleaner.rulepacks import Rule, RuleRegistry, load_registry
+from cleaner.rulepacks import RuleRegistry, load_registry
 from cleaner.spin import repair
 from cleaner.spin.detect import Gate, Scan, evaluate_gate, scan, scored_spans, strong_fits
 from cleaner.spin.scorer import APPLY_AT, Scored, default_scorer
@@ -437,13 +436,10 @@ def calibrate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleTyp
     print(f"best on all {len(spun)} passages: {ranked[0].describe()} (gain {gain(ranked[0], [p.name for p in spun])})")
     # The shipped weights: the best on all passages that keep seed 001 free of edits
     # outside its gold (the test suite's condition), tried in order of gain.
-    skipped = 0
-    for weights in ranked:
-        outside = seed_outside(registry, weights)
-        if not outside:
-            print(f"shipped: {weights.describe()} (gain {gain(weights, [p.name for p in spun])}; the first of {skipped + 1} in order of gain to leave seed 001 clean outside its gold)")
+    for tried, weights in enumerate(ranked, 1):
+        if not seed_outside(registry, weights):
+            print(f"shipped: {weights.describe()} (gain {gain(weights, [p.name for p in spun])}; the first of {tried} in order of gain to leave seed 001 clean outside its gold)")
             break
-        skipped += 1
 
 
 def seed_outside(registry: RuleRegistry, weights: Weights) -> list[str]:

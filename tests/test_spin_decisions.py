@@ -56,7 +56,7 @@ def test_agreement_lets_confident_occurrences_carry_a_weak_one() -> None:
         [_scored(2, "cases", -1.0), _scored(2, "conditions", 0.5)],
     ]
     agreed = agreed_margins(tokens, spans, weight=1.0)
-    weak = dict((s.candidate.text, margin) for s, margin in agreed[2])
+    weak = {s.candidate.text: margin for s, margin in agreed[2]}
     # The third occurrence alone prefers "conditions"; the document says "cases".
     assert weak["cases"] == -1.0 + (4.0 + 3.0) / 2
     assert weak["cases"] > weak["conditions"]

@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 from cleaner.rulepacks import Rule
 from cleaner.spin.candidates import Candidate, sources_for
-from cleaner.spin.scorer import Scored, Scorer, default_scorer
 from cleaner.spin.patterns import QUOTES, Match, Tokens, cached_index, find_matches, in_spans, tokenize
+from cleaner.spin.scorer import Scored, Scorer, default_scorer
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +81,8 @@ def evaluate_gate(text: str, tokens: Tokens, hits: Sequence[tuple[int, bool]], t
         words = _count_between(starts, para.start(), para.end())
         first = bisect.bisect_left(hit_starts, para.start())
         last = bisect.bisect_left(hit_starts, para.end())
-        hits = (cumulative[last - 1] if last else 0.0) - (cumulative[first - 1] if first else 0.0)
-        if hits >= 2 and 100.0 * hits / max(words, 1) >= threshold:
+        weight = (cumulative[last - 1] if last else 0.0) - (cumulative[first - 1] if first else 0.0)
+        if weight >= 2 and 100.0 * weight / max(words, 1) >= threshold:
             spun_paragraphs.append((para.start(), para.end()))
     spun = threshold <= 0 or (score >= threshold and len(signature_starts) >= MIN_SIGNATURES)
     return Gate(round(score, 2), spun, tuple(spun_paragraphs))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from itertools import compress, groupby, islice
+from itertools import compress, islice
 from operator import gt, itemgetter, or_
 from pathlib import Path
 from typing import NamedTuple
@@ -13,7 +13,6 @@ from typing import NamedTuple
 from cleaner.lexicon import Lexicon, load_lexicon
 from cleaner.model import Applicability, Edit, Finding, Fix, Severity
 from cleaner.rulepacks import Rule
-from cleaner.spin.candidates import Candidate
 from cleaner.spin.detect import Gate
 from cleaner.spin.patterns import Match, Tokens, in_spans, indefinite_article, is_sentence_start, match_case, sentence_around, spaced
 from cleaner.spin.scorer import APPLY_AT, REPORT_AT, Scored
