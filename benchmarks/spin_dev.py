@@ -46,8 +46,7 @@ OFF = Config(grammar="off")
 #: Clean prose is measured through the spin stage alone: other stages' edits (boilerplate
 #: removal in the seeds) are not spin repairs.
 SPIN_ONLY = Config(grammar="off", stages=("spin",))
-#: Rules whose ``prior`` the calibration varies, and the values it tries.
-CALIBRATED = ("spin.groups.closed-class", "spin.groups.vocabulary")
+#: The values the calibration tries for the ``prior`` of every spinner-groups rule.
 GRID = (-1.0, 0.0, 1.0, 2.0, 3.0, 5.0)
 #: Weights of the document's agreement (repair.AGREEMENT) and of the spun words'
 #: rarity (scorer.RARITY_WEIGHT) the calibration tries.
@@ -81,6 +80,11 @@ def load_dev(folder: Path) -> tuple[list[Passage], list[Passage], ModuleType]:
         return out
 
     return read("spun_*.json"), read("clean_*.json"), scorer
+
+
+def calibrated(registry: RuleRegistry) -> tuple[str, ...]:
+    """Return the rules whose ``prior`` the calibration varies: every spinner-groups source."""
+    return tuple(r.id for r in registry.for_stage("spin") if r.kind == "spinner-groups")
 
 
 def with_priors(registry: RuleRegistry, priors: Mapping[str, float]) -> RuleRegistry:
@@ -227,7 +231,7 @@ def misses(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType, 
         text = next((x.input_text for x in run.log.passes if x.stage == "spin"), str(p.data["spun"]))
         found = scan(text, rules)
         spans = scored_spans(text, found.tokens, found.candidates, default_scorer())
-        gate = evaluate_gate(text, found.tokens, found.hits(strong_fits(found.tokens, spans)), OFF.spin_threshold)
+        gate = evaluate_gate(text, found.tokens, found.hits(strong_fits(found.tokens, spans, rules)), OFF.spin_threshold)
         by_span = {(span[0].candidate.start, span[0].candidate.end): span for span in spans}
         missed = set(result["missed"])  # type: ignore[call-overload]
         counts = dict.fromkeys(CAUSES, 0)
@@ -304,7 +308,7 @@ def ablate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType) 
     parts = sorted({r.pack for r in registry.for_stage("spin")} | {r.id for r in registry.for_stage("spin") if r.pack == "spin.groups"})
     for part in parts:
         line(part, totals(score_spun(spun, registry.select((), (part,)), scorer)))
-    line("the sources' priors (all 0)", totals(score_spun(spun, with_priors(registry, dict.fromkeys(CALIBRATED, 0.0)), scorer)))
+    line("the sources' priors (all 0)", totals(score_spun(spun, with_priors(registry, dict.fromkeys(calibrated(registry), 0.0)), scorer)))
     switches = (("document agreement", repair, "AGREEMENT", 0.0), ("strong fits in detection", detect, "STRONG_FIT", float("inf")))
     for label, module, name, off in switches:
         shipped = getattr(module, name)
@@ -350,9 +354,10 @@ def choices(p: Passage, registry: RuleRegistry, scorer: ModuleType) -> list[list
     """Return the candidates of one spun passage behind its open gate, by span, labelled."""
     run = clean_with(str(p.data["spun"]), registry)
     text = next((x.input_text for x in run.log.passes if x.stage == "spin"), str(p.data["spun"]))
-    found = scan(text, registry.for_stage("spin"))
+    rules = registry.for_stage("spin")
+    found = scan(text, rules)
     spans = scored_spans(text, found.tokens, found.candidates, default_scorer())
-    gate = evaluate_gate(text, found.tokens, found.hits(strong_fits(found.tokens, spans)), OFF.spin_threshold)
+    gate = evaluate_gate(text, found.tokens, found.hits(strong_fits(found.tokens, spans, rules)), OFF.spin_threshold)
     spans = [span for span in spans if gate.is_open(span[0].candidate.start)]
     agreed = repair.agreed_margins(found.tokens, spans, weight=1.0)
     annotations = []
@@ -409,9 +414,10 @@ def calibrate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleTyp
     cleaned for real with the chosen weights.
     """
     recorded = {p.name: choices(p, registry, scorer) for p in spun}
+    sources = calibrated(registry)
     grid = [
-        Weights(dict(zip(CALIBRATED, values, strict=True)), rarity, agreement)
-        for values in itertools.product(GRID, repeat=len(CALIBRATED))
+        Weights(dict(zip(sources, values, strict=True)), rarity, agreement)
+        for values in itertools.product(GRID, repeat=len(sources))
         for rarity in RARITY_GRID
         for agreement in AGREEMENT_GRID
     ]

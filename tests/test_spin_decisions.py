@@ -17,8 +17,9 @@ OFF = Config(grammar="off")
 
 
 def _strong(text: str) -> dict[str, tuple[int, str]]:
-    found = scan(text, tuple(load_registry().for_stage("spin")))
-    return strong_fits(found.tokens, scored_spans(text, found.tokens, found.candidates, default_scorer()))
+    rules = tuple(load_registry().for_stage("spin"))
+    found = scan(text, rules)
+    return strong_fits(found.tokens, scored_spans(text, found.tokens, found.candidates, default_scorer()), rules)
 
 
 def test_strong_fits_open_the_gate_without_any_signature() -> None:

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -125,18 +126,30 @@ def scored_spans(text: str, tokens: Tokens, candidates: Sequence[Candidate], sco
     return spans
 
 
-def strong_fits(tokens: Tokens, spans: Sequence[Sequence[Scored]]) -> dict[str, tuple[int, str]]:
+def strong_fits(tokens: Tokens, spans: Sequence[Sequence[Scored]], rules: tuple[Rule, ...]) -> dict[str, tuple[int, str]]:
     """Return each distinct spun form (not itself a signature) whose best candidate fits
-    by :data:`STRONG_FIT` or more: form -> (offset of its first such place, the candidate)."""
+    by :data:`STRONG_FIT` or more: form -> (offset of its first such place, the candidate).
+
+    Only the spinner groups (rules of kind ``spinner-groups``) give this evidence: their
+    members are what spinners write. A broader source (a user's undirected dictionary)
+    proposes for ordinary words too, so its good fits say nothing about spinning.
+    """
+    allowed = _evidence_sources(rules)
     found: dict[str, tuple[int, str]] = {}
     for span in spans:
         c = span[0].candidate
-        if c.signature or not c.contextual:
+        if c.signature or not c.contextual or c.source not in allowed:
             continue
         best = max(span, key=lambda s: s.margin - s.candidate.prior)
         if best.margin - best.candidate.prior >= STRONG_FIT:
             found.setdefault(" ".join(tokens.lowers[c.first : c.last + 1]), (c.start, best.candidate.text))
     return found
+
+
+@lru_cache(maxsize=32)
+def _evidence_sources(rules: tuple[Rule, ...]) -> frozenset[str]:
+    """Return the names of the sources whose strong fits count as spin evidence."""
+    return frozenset(rule.id for rule in rules if rule.kind == "spinner-groups")
 
 
 class Scan(NamedTuple):
@@ -172,7 +185,7 @@ def scan(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] = ())
 def measure(text: str, rules: tuple[Rule, ...], threshold: float, dictionaries: tuple[str, ...] = ()) -> dict[str, object]:
     """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
     found = scan(text, rules, dictionaries)
-    hits = found.hits(strong_fits(found.tokens, scored_spans(text, found.tokens, found.candidates, default_scorer())))
+    hits = found.hits(strong_fits(found.tokens, scored_spans(text, found.tokens, found.candidates, default_scorer()), rules))
     gate = evaluate_gate(text, found.tokens, hits, threshold)
     return {"score": gate.score, "spun": gate.spun, "signature_hits": sum(1 for _, signature in hits if signature)}
 

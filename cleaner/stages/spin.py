@@ -31,7 +31,7 @@ class SpinStage:
         found = scan(text, ctx.rules, ctx.config.spin_dictionaries)
         tokens, matches = found.tokens, found.matches
         spans = scored_spans(text, tokens, found.candidates, default_scorer())
-        strong = strong_fits(tokens, spans)
+        strong = strong_fits(tokens, spans, ctx.rules)
         hits = found.hits(strong)
         gate = evaluate_gate(text, tokens, hits, ctx.config.spin_threshold)
         first_gate = ctx.memo.setdefault("gate", gate)
