@@ -368,7 +368,7 @@ def choices(p: Passage, registry: RuleRegistry, scorer: ModuleType) -> list[list
     out = []
     for span in agreed:
         row = []
-        for scored, with_all, _ in span:
+        for scored, with_all in span:
             c = scored.candidate
             inside = [a for a in annotations if a[0] <= c.start < a[1]]
             words = {scorer.norm(t) for t, _ in scorer.tokens(c.text)}
