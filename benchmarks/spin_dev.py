@@ -2,13 +2,14 @@
 
 Prints figures; it is not a test. Run from the project root:
 
-    .venv/bin/python benchmarks/spin_dev.py [DEV_DIR] [--misses] [--calibrate] [--ablate]
+    .venv/bin/python benchmarks/spin_dev.py [DEV_DIR] [--detect] [--misses] [--calibrate] [--ablate]
 
 ``DEV_DIR`` (default ``../shared/spin-dev``) holds ``spun_NN.json`` / ``clean_NN.json``
 and its scorer ``despin_score.py``. Figures: substitutions repaired, clean spans damaged,
 WER before and after per passage; words changed per 1,000 on the clean passages.
 
-``--misses``: why each counted substitution left unrepaired was missed, per passage: the
+``--detect``: the detection evidence of every passage and clean seed (signatures, distinct
+strong fits, score, verdict). ``--misses``: why each counted substitution left unrepaired was missed, per passage: the
 gate closed there, no candidate for it, the original not among the candidates, the right
 candidate ranked first but below the threshold, another candidate chosen, a rule's
 replacement not the original, or its parts repaired but the whole not (an overlap, an
@@ -179,6 +180,7 @@ def main() -> None:
     parser.add_argument("--ablate", action="store_true")
     parser.add_argument("--missed", action="store_true", help="list the missed substitutions and damaged spans")
     parser.add_argument("--misses", action="store_true", help="why each missed substitution was missed, counted per passage")
+    parser.add_argument("--detect", action="store_true", help="the detection evidence of every passage and clean seed")
     args = parser.parse_args()
     spun, clean, scorer = load_dev(Path(args.dev))
     registry = load_registry()
@@ -191,12 +193,30 @@ def main() -> None:
     for label, texts in (("dev clean passages", clean), ("clean seeds", seeds)):
         n, words, which = changed_words(texts, registry, scorer)
         print(f"{label}: {n} of {words} words changed ({1000 * n / max(words, 1):.2f} per 1,000) {which[:12]}")
+    if args.detect:
+        detection(spun, clean, seeds, registry)
     if args.misses:
         misses(spun, registry, scorer, results)
     if args.ablate:
         ablate(spun, registry, scorer)
     if args.calibrate:
         calibrate(spun, registry, scorer)
+
+
+def detection(spun: Sequence[Passage], clean: Sequence[Passage], seeds: Sequence[Passage], registry: RuleRegistry) -> None:
+    """Print each text's detection evidence: signature hits of the rules and sources, the
+    distinct strong fits (:func:`~cleaner.spin.detect.strong_fits`), the score and verdict."""
+    rules = registry.for_stage("spin")
+    print("| text | words | signatures | strong fits | score | spun | strong fits found |")
+    print("|---|---|---|---|---|---|---|")
+    for p, field in [*((p, "spun") for p in spun), *((p, "text") for p in [*clean, *seeds])]:
+        text = str(p.data[field])
+        found = scan(text, rules)
+        strong = strong_fits(found.tokens, scored_spans(text, found.tokens, found.candidates, default_scorer()), rules)
+        signatures = sum(1 for _, signature in found.hits() if signature)
+        gate = evaluate_gate(text, found.tokens, found.hits(strong), OFF.spin_threshold)
+        shown = ", ".join(f"{form} -> {replacement}" for form, (_, replacement) in list(strong.items())[:4])
+        print(f"| {p.name} | {len(found.tokens)} | {signatures} | {len(strong)} | {gate.score} | {gate.spun or bool(gate.spun_paragraphs)} | {shown} |")
 
 
 #: The causes of a miss, in the order they are printed.

@@ -6,8 +6,8 @@ half in words such as "eight.5") counts 1, a contextual hit less; the density pe
 
 Evidence that needs no list of spun forms: a *strong fit*, a word or phrase one of
 whose group members fits its neighbours far better (:data:`STRONG_FIT`) than it does.
-Ordinary prose has almost none (measured with ``benchmarks/spin_dev.py``: at most one
-distinct spun form in each clean passage and clean seed, against 4 to 12 in the spun
+Ordinary prose has almost none (``benchmarks/spin_dev.py --detect``: at most one
+distinct spun form in each clean passage and clean seed, against 3 to 9 in the spun
 passages written by a synonym spinner); each distinct form counts as a signature.
 """
 
