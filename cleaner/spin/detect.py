@@ -3,6 +3,12 @@
 A signature hit (a phrase ordinary English almost never writes, or a number written
 half in words such as "eight.5") counts 1, a contextual hit less; the density per
 100 words is the score. The gate it opens decides where contextual repairs may fire.
+
+Evidence that needs no list of spun forms: a *strong fit*, a word or phrase one of
+whose group members fits its neighbours far better (:data:`STRONG_FIT`) than it does.
+Ordinary prose has almost none (``benchmarks/spin_dev.py --detect``: at most one
+distinct spun form in each clean passage and clean seed, against 3 to 9 in the spun
+passages written by a synonym spinner); each distinct form counts as a signature.
 """
 
 from __future__ import annotations
@@ -10,14 +16,16 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
 from cleaner.rulepacks import Rule
 from cleaner.spin.candidates import Candidate, sources_for
-from cleaner.spin.patterns import Match, Tokens, cached_index, find_matches, in_spans, tokenize
+from cleaner.spin.patterns import QUOTES, Match, Tokens, cached_index, find_matches, in_spans, tokenize
+from cleaner.spin.scorer import Scored, Scorer, default_scorer
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +82,74 @@ def evaluate_gate(text: str, tokens: Tokens, hits: Sequence[tuple[int, bool]], t
         words = _count_between(starts, para.start(), para.end())
         first = bisect.bisect_left(hit_starts, para.start())
         last = bisect.bisect_left(hit_starts, para.end())
-        hits = (cumulative[last - 1] if last else 0.0) - (cumulative[first - 1] if first else 0.0)
-        if hits >= 2 and 100.0 * hits / max(words, 1) >= threshold:
+        weight = (cumulative[last - 1] if last else 0.0) - (cumulative[first - 1] if first else 0.0)
+        if weight >= 2 and 100.0 * weight / max(words, 1) >= threshold:
             spun_paragraphs.append((para.start(), para.end()))
     spun = threshold <= 0 or (score >= threshold and len(signature_starts) >= MIN_SIGNATURES)
     return Gate(round(score, 2), spun, tuple(spun_paragraphs))
+
+
+def unspun_quotes(text: str, hits: Sequence[tuple[int, bool]]) -> list[tuple[int, int]]:
+    """Return the quotations with no signature hit inside, as (start, end) pairs.
+
+    A quotation is the speaker's words, so a contextual repair inside it is only
+    unsafe; but a quotation holding a signature ("financial institution", "eight.5")
+    was rewritten by the spinner like the rest (some spinners spin quotes, some do
+    not), and its repairs are as safe as any.
+    """
+    signatures = sorted(offset for offset, signature in hits if signature)
+    return [(m.start(), m.end()) for m in QUOTES.finditer(text) if not _count_between(signatures, m.start(), m.end())]
 
 
 def _count_between(sorted_offsets: Sequence[int], start: int, end: int) -> int:
     """Count offsets in ``[start, end)`` of a sorted list."""
     return bisect.bisect_left(sorted_offsets, end) - bisect.bisect_left(sorted_offsets, start)
 
+
+
+#: Context margin (natural log, the source's prior left out) from which a candidate
+#: fits much better than the words it would replace: spin evidence of its own.
+#: Chosen on the development set (benchmarks/spin_dev.py --detect): the clean passages
+#: and seeds have no more than one distinct spun form at this margin.
+STRONG_FIT = 6.0
+
+
+def scored_spans(text: str, tokens: Tokens, candidates: Sequence[Candidate], scorer: Scorer) -> list[list[Scored]]:
+    """Score every candidate once, grouped by span (candidates are in text order)."""
+    spans: list[list[Scored]] = []
+    previous: tuple[int, int] | None = None
+    for c in candidates:
+        if (c.start, c.end) != previous:
+            spans.append([])
+            previous = (c.start, c.end)
+        spans[-1].append(scorer.score(text, tokens, c))
+    return spans
+
+
+def strong_fits(tokens: Tokens, spans: Sequence[Sequence[Scored]], rules: tuple[Rule, ...]) -> dict[str, tuple[int, str]]:
+    """Return each distinct spun form (not itself a signature) whose best candidate fits
+    by :data:`STRONG_FIT` or more: form -> (offset of its first such place, the candidate).
+
+    Only the spinner groups (rules of kind ``spinner-groups``) give this evidence: their
+    members are what spinners write. A broader source (a user's undirected dictionary)
+    proposes for ordinary words too, so its good fits say nothing about spinning.
+    """
+    allowed = _evidence_sources(rules)
+    found: dict[str, tuple[int, str]] = {}
+    for span in spans:
+        c = span[0].candidate
+        if c.signature or not c.contextual or c.source not in allowed:
+            continue
+        best = max(span, key=lambda s: s.margin - s.candidate.prior)
+        if best.margin - best.candidate.prior >= STRONG_FIT:
+            found.setdefault(" ".join(tokens.lowers[c.first : c.last + 1]), (c.start, best.candidate.text))
+    return found
+
+
+@lru_cache(maxsize=32)
+def _evidence_sources(rules: tuple[Rule, ...]) -> frozenset[str]:
+    """Return the names of the sources whose strong fits count as spin evidence."""
+    return frozenset(rule.id for rule in rules if rule.kind == "spinner-groups")
 
 
 class Scan(NamedTuple):
@@ -95,9 +160,12 @@ class Scan(NamedTuple):
     matches: list[Match]
     candidates: list[Candidate]
 
-    def hits(self) -> list[tuple[int, bool]]:
-        """Return the document's spin evidence (:func:`spin_hits`)."""
-        return spin_hits(self.tokens, self.matches, self.candidates)
+    def hits(self, strong: Mapping[str, tuple[int, str]] | None = None) -> list[tuple[int, bool]]:
+        """Return the document's spin evidence (:func:`spin_hits`), with the strong
+        fits (:func:`strong_fits`) as signatures."""
+        hits = spin_hits(self.tokens, self.matches, self.candidates)
+        hits.extend((offset, True) for offset, _ in (strong or {}).values())
+        return hits
 
 
 def scan(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] = ()) -> Scan:
@@ -117,12 +185,12 @@ def scan(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] = ())
 def measure(text: str, rules: tuple[Rule, ...], threshold: float, dictionaries: tuple[str, ...] = ()) -> dict[str, object]:
     """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
     found = scan(text, rules, dictionaries)
-    hits = found.hits()
+    hits = found.hits(strong_fits(found.tokens, scored_spans(text, found.tokens, found.candidates, default_scorer()), rules))
     gate = evaluate_gate(text, found.tokens, hits, threshold)
     return {"score": gate.score, "spun": gate.spun, "signature_hits": sum(1 for _, signature in hits if signature)}
 
 
-def report_data(text: str, found: Scan, gate: Gate, threshold: float, sentence_ends: list[int]) -> dict[str, object]:
+def report_data(text: str, found: Scan, gate: Gate, threshold: float, sentence_ends: list[int], strong: Mapping[str, tuple[int, str]]) -> dict[str, object]:
     """Summarise the spin evidence: document score, rule and source counts, per-sentence scores."""
     tokens, matches = found.tokens, found.matches
     starts, ends = tokens.starts, tokens.ends
@@ -152,5 +220,7 @@ def report_data(text: str, found: Scan, gate: Gate, threshold: float, sentence_e
         "rules": dict(sorted(Counter(m.rule.rule.id for m in matches).items())),
         # Signature spans the candidate sources found, by source (detection evidence).
         "source_signatures": dict(sorted(Counter(c.source for c in {c.start: c for c in found.candidates if c.signature}.values()).items())),
+        # Spun forms a group member fits far better than (evidence without a lexicon of spun forms).
+        "strong_fits": {form: replacement for form, (_, replacement) in sorted(strong.items())},
         "sentences": sentences,
     }

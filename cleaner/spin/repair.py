@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from itertools import compress, groupby, islice
+from itertools import compress, islice
 from operator import gt, itemgetter, or_
 from pathlib import Path
 from typing import NamedTuple
@@ -13,10 +13,9 @@ from typing import NamedTuple
 from cleaner.lexicon import Lexicon, load_lexicon
 from cleaner.model import Applicability, Edit, Finding, Fix, Severity
 from cleaner.rulepacks import Rule
-from cleaner.spin.candidates import Candidate
 from cleaner.spin.detect import Gate
 from cleaner.spin.patterns import Match, Tokens, in_spans, indefinite_article, is_sentence_start, match_case, sentence_around, spaced
-from cleaner.spin.scorer import APPLY_AT, REPORT_AT, Scorer
+from cleaner.spin.scorer import APPLY_AT, REPORT_AT, Scored
 
 
 def build_fix(text: str, tokens: Tokens, match: Match, quoted: Sequence[tuple[int, int]], evidence: Mapping[str, object]) -> Fix | None:
@@ -54,34 +53,51 @@ def replacement_edits(text: str, tokens: Tokens, first: int, start: int, end: in
     return tuple(edits)
 
 
+#: Weight of the other occurrences of the same spun form in one occurrence's margin
+#: (a spinner is consistent: it writes the same word for the same original throughout
+#: a document, so a confident repair elsewhere strengthens a weak one here, and a
+#: word the context favours once and rejects five times is left alone). Measured with
+#: held-out folds (benchmarks/spin_dev.py --calibrate).
+AGREEMENT = 1.0
+#: A single occurrence's margin counts at most this much (natural log) in the others'
+#: agreement: one extreme context must not decide every occurrence.
+AGREEMENT_CLIP = 6.0
+
+
 def candidate_repairs(
     text: str,
-    candidates: Sequence[Candidate],
+    scored: Sequence[Sequence[Scored]],
     tokens: Tokens,
     gate: Gate,
     quoted: Sequence[tuple[int, int]],
     sentence_ends: Sequence[int],
     rules: Mapping[str, Rule],
-    scorer: Scorer,
 ) -> tuple[list[Fix], list[Finding]]:
     """Turn the sources' candidates into fixes and findings where the gate is open.
 
-    The candidates for one span compete; the best margin (:meth:`Scorer.score`) wins:
-    at :data:`APPLY_AT` or more a fix (unsafe inside quotation marks), from
-    :data:`REPORT_AT` a finding with the suggestion for a person, below that nothing.
-    ``rules`` gives the rule that answers for each source, by source name
-    (:func:`~cleaner.spin.candidates.source_rules`).
+    ``scored`` holds the candidates scored by span
+    (:func:`~cleaner.spin.detect.scored_spans`). Those of one span compete on their
+    margin (:meth:`~cleaner.spin.scorer.Scorer.score`) plus the
+    document's agreement (:func:`agreed_margins`); where spans overlap (a phrase and a
+    word inside it, from different sources) the best margin wins. At :data:`APPLY_AT`
+    or more a fix (unsafe inside quotation marks), from :data:`REPORT_AT` a finding
+    with the suggestion for a person, below that nothing. ``rules`` gives the rule that
+    answers for each source, by source name (:func:`~cleaner.spin.candidates.source_rules`).
     """
+    spans = [span for span in scored if gate.is_open(span[0].candidate.start)]
+    decided = sorted(
+        (best for best in map(_best, agreed_margins(tokens, spans)) if best.margin >= REPORT_AT),
+        key=lambda d: -d.margin,
+    )
+    taken: list[tuple[int, int]] = []
     fixes: list[Fix] = []
     findings: list[Finding] = []
-    for (start, end), group in groupby(candidates, key=itemgetter(0, 1)):
-        if not gate.is_open(start):
+    for best in decided:
+        candidate = best.scored.candidate
+        start, end = candidate.start, candidate.end
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
-        ranked = sorted((scorer.score(text, tokens, c) for c in group), key=lambda s: -s.margin)
-        best = ranked[0]
-        if best.margin < REPORT_AT:
-            continue
-        candidate = best.candidate
+        taken.append((start, end))
         rule = rules[candidate.source]
         edits = replacement_edits(text, tokens, candidate.first, start, end, candidate.text)
         if edits is None:
@@ -91,12 +107,14 @@ def candidate_repairs(
             "spin": "candidate",
             "source": candidate.source,
             "margin": round(best.margin, 2),
-            "context_fit": round(best.fit - best.spun_fit, 2),
+            "context_fit": round(best.scored.context, 2),
+            "rarity": round(best.scored.rarity, 2),
             "prior": candidate.prior,
+            "agreement": round(best.margin - best.scored.margin, 2),
             "document_score": gate.score,
         }
-        if len(ranked) > 1:
-            evidence["alternatives"] = {s.candidate.text: round(s.margin, 2) for s in ranked[1:]}
+        if best.alternatives:
+            evidence["alternatives"] = best.alternatives
         message = rule.message.format(match=written, replacement=replacement)
         if best.margin >= APPLY_AT:
             applicability = Applicability.UNSAFE if in_spans(quoted, start) else rule.applicability
@@ -104,7 +122,58 @@ def candidate_repairs(
         else:
             evidence["sentence"] = sentence_around(text, start, sentence_ends)
             findings.append(Finding(rule.id, start, end, message, Severity.WARNING, (replacement,), evidence))
+    fixes.sort(key=lambda f: f.edits[0].start)
+    findings.sort(key=lambda f: f.start)
     return fixes, findings
+
+
+class Decision(NamedTuple):
+    """The winning candidate of one span, its margin with the document's agreement."""
+
+    scored: Scored
+    margin: float
+    #: The other candidates' margins, by replacement text.
+    alternatives: dict[str, float]
+
+
+def agreed_margins(tokens: Tokens, spans: Sequence[Sequence[Scored]], weight: float | None = None) -> list[list[tuple[Scored, float]]]:
+    """Add to each candidate's margin the mean context fit (clipped to :data:`AGREEMENT_CLIP`)
+    the same replacement of the same spun words gets at the document's other
+    occurrences, weighted :data:`AGREEMENT` (or ``weight``); return (scored, margin) pairs.
+
+    Linear in the candidates: one pass sums the margins per (spun words, replacement),
+    a second subtracts each occurrence's own share.
+    """
+    totals: dict[tuple[str, str], list[float]] = {}
+    keys = []
+    for span in spans:
+        row = []
+        for s in span:
+            c = s.candidate
+            key = (" ".join(tokens.lowers[c.first : c.last + 1]), c.text.lower())
+            clipped = max(-AGREEMENT_CLIP, min(AGREEMENT_CLIP, s.context))
+            entry = totals.setdefault(key, [0.0, 0])
+            entry[0] += clipped
+            entry[1] += 1
+            row.append((key, clipped))
+        keys.append(row)
+    weight = AGREEMENT if weight is None else weight
+    out = []
+    for span, row in zip(spans, keys, strict=True):
+        agreed = []
+        for s, (key, clipped) in zip(span, row, strict=True):
+            total, count = totals[key]
+            others = (total - clipped) / (count - 1) if count > 1 else 0.0
+            agreed.append((s, s.margin + weight * others))
+        out.append(agreed)
+    return out
+
+
+def _best(span: Sequence[tuple[Scored, float]]) -> Decision:
+    """Return the best candidate of one span with the others' margins as evidence."""
+    ranked = sorted(span, key=lambda pair: -pair[1])
+    (scored, margin), rest = ranked[0], ranked[1:]
+    return Decision(scored, margin, {s.candidate.text: round(m, 2) for s, m in rest})
 
 
 def fallback(

@@ -9,7 +9,8 @@ Interface (the stage, ``cleaner eval`` and ``cleaner spin mine`` use only this):
 - :meth:`Scorer.fit` ``(left, words, right) -> float``: log-probability of the words
   between their neighbours under a bigram model with back-off to word frequency;
 - :meth:`Scorer.score` ``(text, tokens, candidate) -> Scored``: the candidate's
-  ``margin``: its fit minus the spun words' fit plus the source's prior. At
+  ``margin``: its fit minus the spun words' fit, plus how much rarer the spun words
+  are (weighted :data:`RARITY_WEIGHT`), plus the source's prior. At
   :data:`APPLY_AT` or more a repair, from :data:`REPORT_AT` a finding, below nothing.
 
 Why a bigram model: measured on the development set (``benchmarks/spin_dev.py``), it
@@ -39,16 +40,27 @@ BACKOFF = 0.2
 #: How much a word's own frequency counts in its fit (1: plain bigram model, 0: only
 #: the fit to its neighbours). Measured on the development set (benchmarks/spin_dev.py).
 FREQUENCY_WEIGHT = 1.0
+#: Weight of the rarity of the spun words against the candidate's (log ratio of their
+#: word frequencies): the original is usually the more common English. Measured with
+#: held-out folds (benchmarks/spin_dev.py --calibrate).
+RARITY_WEIGHT = 0.0
 
 
 class Scored(NamedTuple):
     """A candidate with its context evidence."""
 
     candidate: Candidate
-    #: Fit of the candidate minus fit of the spun words, plus the source's prior.
+    #: Fit of the candidate minus fit of the spun words, plus the weighted rarity and the source's prior.
     margin: float
     fit: float
     spun_fit: float
+    #: Log frequency of the candidate's words minus the spun words' (no context).
+    rarity: float = 0.0
+
+    @property
+    def context(self) -> float:
+        """How much better the candidate fits its neighbours than the spun words (natural log)."""
+        return self.fit - self.spun_fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +118,12 @@ class Scorer:
         spun = tokens.lowers[candidate.first : candidate.last + 1]
         words = candidate.text.lower().split()
         fit, spun_fit = self.fit(left, words, right), self.fit(left, spun, right)
-        return Scored(candidate, fit - spun_fit + candidate.prior, fit, spun_fit)
+        rarity = self.frequency(words) - self.frequency(spun)
+        return Scored(candidate, fit - spun_fit + RARITY_WEIGHT * rarity + candidate.prior, fit, spun_fit, rarity)
+
+    def frequency(self, words: Sequence[str]) -> float:
+        """Return the log-probability of ``words`` as independent words (no context)."""
+        return sum(self.probability(None, word) for word in words)
 
 
 def neighbours(text: str, tokens: Tokens, first: int, last: int) -> tuple[str | None, str | None]:

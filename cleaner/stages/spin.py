@@ -4,15 +4,16 @@ The stage calls the parts of :mod:`cleaner.spin` in order: curated rule matches
 (:mod:`~cleaner.spin.patterns`), the document's spin gate (:mod:`~cleaner.spin.detect`),
 then repairs (:mod:`~cleaner.spin.repair`): signature repairs everywhere, contextual
 ones and scored candidates behind the gate. Inside quotation marks a contextual repair
-is only *unsafe*: quotes are the author's words and are not applied by default.
+is only *unsafe* (quotes are the author's words and are not applied by default) unless
+the quote itself carries a signature: then the spinner rewrote it too.
 """
 
 from __future__ import annotations
 
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.spin.candidates import source_rules
-from cleaner.spin.detect import Gate, evaluate_gate, report_data, scan
-from cleaner.spin.patterns import QUOTES, SENTENCE_END, cached_index
+from cleaner.spin.detect import Gate, evaluate_gate, report_data, scan, scored_spans, strong_fits, unspun_quotes
+from cleaner.spin.patterns import SENTENCE_END, cached_index
 from cleaner.spin.repair import build_fix, candidate_repairs, fallback
 from cleaner.spin.scorer import default_scorer
 
@@ -29,12 +30,15 @@ class SpinStage:
         """Propose signature repairs everywhere; contextual, candidate and fallback ones behind the gate."""
         found = scan(text, ctx.rules, ctx.config.spin_dictionaries)
         tokens, matches = found.tokens, found.matches
-        gate = evaluate_gate(text, tokens, found.hits(), ctx.config.spin_threshold)
+        spans = scored_spans(text, tokens, found.candidates, default_scorer())
+        strong = strong_fits(tokens, spans, ctx.rules)
+        hits = found.hits(strong)
+        gate = evaluate_gate(text, tokens, hits, ctx.config.spin_threshold)
         first_gate = ctx.memo.setdefault("gate", gate)
         assert isinstance(first_gate, Gate)
-        quoted = [(m.start(), m.end()) for m in QUOTES.finditer(text)]
+        quoted = unspun_quotes(text, hits)
         sentence_ends = [m.end() for m in SENTENCE_END.finditer(text)]
-        proposal = Proposal(data=report_data(text, found, gate, ctx.config.spin_threshold, sentence_ends))
+        proposal = Proposal(data=report_data(text, found, gate, ctx.config.spin_threshold, sentence_ends, strong))
         # One evidence mapping per kind, shared by the fixes (they never change it).
         evidence = {kind: {"spin": kind, "document_score": first_gate.score} for kind in ("signature", "contextual")}
         for match in matches:
@@ -46,7 +50,7 @@ class SpinStage:
                 proposal.fixes.append(fix)
         if first_gate.spun or first_gate.spun_paragraphs:
             rules = source_rules(ctx.rules, ctx.config.spin_dictionaries)
-            fixes, findings = candidate_repairs(text, found.candidates, tokens, first_gate, quoted, sentence_ends, rules, default_scorer())
+            fixes, findings = candidate_repairs(text, spans, tokens, first_gate, quoted, sentence_ends, rules)
             proposal.fixes.extend(fixes)
             proposal.findings.extend(findings)
             covered = [(c.first, c.last) for c in found.candidates]

@@ -1,0 +1,80 @@
+"""Spin decisions: detection from strong context fits, the document's agreement,
+overlapping candidates, and quotations the spinner rewrote."""
+
+from __future__ import annotations
+
+from cleaner import Config, clean_bytes, clean_text
+from cleaner.rulepacks import load_registry
+from cleaner.spin.candidates import Candidate
+from cleaner.spin.detect import scan, scored_spans, strong_fits
+from cleaner.spin.patterns import tokenize
+from cleaner.spin.repair import agreed_margins
+from cleaner.spin.scorer import Scored, default_scorer
+
+from .conftest import CLEAN_SEEDS
+
+OFF = Config(grammar="off")
+
+
+def _strong(text: str) -> dict[str, tuple[int, str]]:
+    rules = tuple(load_registry().for_stage("spin"))
+    found = scan(text, rules)
+    return strong_fits(found.tokens, scored_spans(text, found.tokens, found.candidates, default_scorer()), rules)
+
+
+def test_strong_fits_open_the_gate_without_any_signature() -> None:
+    # No signature phrase here: only words a group member fits far better ("mentioned"
+    # after "minister", "informed reporters").
+    spun = "The minister mentioned that the federal government will assist the poor, and she informed reporters that prices are rising.\n"
+    assert set(_strong(spun)) >= {"mentioned", "informed"}
+    result = clean_text(spun, OFF)
+    assert result.output == "The minister said that the federal government will support the poor, and she told reporters that prices are rising.\n"
+    assert result.stages["spin"]["strong_fits"]["mentioned"] == "said"
+
+
+def test_ordinary_prose_has_at_most_one_strong_fit_and_stays_closed() -> None:
+    for seed in CLEAN_SEEDS:
+        text = seed.read_text(encoding="utf-8")
+        assert len(_strong(text)) <= 1, seed.name
+        result = clean_bytes(seed.read_bytes(), seed.name, OFF)
+        assert result.stages["spin"]["spun"] is False, seed.name
+    # One strong fit alone (the town's "fee" is the spinner's "rate" elsewhere) is not spin.
+    prose = "The town raised the fee for parking permits. The fee covers the cost of the new lot.\n"
+    assert clean_text(prose, OFF).output == prose
+
+
+def _scored(first: int, text: str, context: float, prior: float = 0.0) -> Scored:
+    candidate = Candidate(first * 10, first * 10 + 5, first, first, text, "demo", prior, False)
+    return Scored(candidate, context + prior, context, 0.0)
+
+
+def test_agreement_lets_confident_occurrences_carry_a_weak_one() -> None:
+    tokens = tokenize("cases cases cases")
+    tokens.lowers[:] = ["circumstances"] * 3
+    spans = [
+        [_scored(0, "cases", 4.0), _scored(0, "conditions", 1.0)],
+        [_scored(1, "cases", 3.0), _scored(1, "conditions", 0.5)],
+        [_scored(2, "cases", -1.0), _scored(2, "conditions", 0.5)],
+    ]
+    agreed = agreed_margins(tokens, spans, weight=1.0)
+    weak = {s.candidate.text: margin for s, margin in agreed[2]}
+    # The third occurrence alone prefers "conditions"; the document says "cases".
+    assert weak["cases"] == -1.0 + (4.0 + 3.0) / 2
+    assert weak["cases"] > weak["conditions"]
+    # Without agreement each occurrence keeps its own margin.
+    assert [m for _, m in agreed_margins(tokens, spans, weight=0.0)[2]] == [-1.0, 0.5]
+
+
+def test_overlapping_candidates_and_quotes_the_spinner_rewrote() -> None:
+    text = (
+        "The central financial institution raised its rate of interest final 12 months. "
+        "“Prices additionally rose within the capital,” the governor mentioned. "
+        "“The financial institution additionally acted,” he mentioned.\n"
+    )
+    out = clean_text(text, OFF).output
+    # "final 12 months" (one source) and "final" (another) overlap: the phrase wins.
+    assert "raised its interest rate last year." in out
+    # A quotation with no signature is the speaker's words: repairs there are only unsafe.
+    assert "“Prices additionally rose within the capital,” the governor said." in out
+    # A quotation holding a signature ("financial institution") was spun like the rest.
+    assert "“The bank also acted,” he said." in out
