@@ -169,6 +169,13 @@ class RulePattern:
             else:
                 position = _next_char(data, start)
 
+    def may_occur_in(self, text: str) -> bool:
+        """Tell whether ``text`` holds what every match needs (False: no match anywhere in it).
+
+        A cheap test before matching many pieces of one text (its paragraphs) one by one.
+        """
+        return _may_contain(self.required, text.encode("utf-8", "replace"))
+
     def fullmatch(self, text: str) -> RuleMatch | None:
         """Return the match of the whole of ``text``, if the pattern matches all of it."""
         if not self.widths[0] <= len(text) <= self.widths[1]:

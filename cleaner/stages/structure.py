@@ -96,6 +96,8 @@ def find_boilerplate(rule: Rule, text: str) -> list[Fix]:
     optional would otherwise match it (normalise owns blank lines).
     """
     pattern = compile_pattern(rule.str_param("pattern"))
+    if not pattern.may_occur_in(text):
+        return []
     return [
         Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {})
         for para in paragraphs(text)
