@@ -240,7 +240,7 @@ def _deliver(
     batch.changed += result.changed
     batch.problems += remaining_problems(result, fail_on)
     if report:
-        report.add(document_line(result, name), markdown_row(result))
+        report.add(document_line(result, name, report.shared), markdown_row(result))
 
 
 def _config_view(config: Config) -> dict[str, object]:
