@@ -45,7 +45,7 @@ class Shared:
     def __init__(self) -> None:
         self._rules: dict[str, int] = {}
         self._messages: dict[str, int] = {}
-        self._evidence: dict[str, int] = {}
+        self._evidence: dict[object, int] = {}
         self._evidence_objects: list[dict[str, object]] = []
 
     def rule(self, rule_id: str) -> int:
@@ -62,7 +62,12 @@ class Shared:
 
     def evidence(self, evidence: Mapping[str, object]) -> int:
         """Return the index of ``evidence`` in :meth:`evidence_list`, adding it if new."""
-        key = json.dumps(evidence, ensure_ascii=False, sort_keys=True)
+        key: object
+        try:  # the values with their types (1, 1.0 and True are equal keys otherwise)
+            key = tuple(sorted((name, type(value), value) for name, value in evidence.items()))
+            hash(key)
+        except TypeError:  # a list or object inside: its JSON text is the key
+            key = json.dumps(evidence, ensure_ascii=False, sort_keys=True)
         number = self._evidence.setdefault(key, len(self._evidence))
         if number == len(self._evidence_objects):
             self._evidence_objects.append(dict(evidence))
