@@ -24,9 +24,12 @@ Element = tuple[tuple[str, ...], int]
 
 def _numbered(items: Iterable[tuple[str, ...]]) -> list[Element]:
     """Number each item's occurrences: ``a b a`` -> ``(a, 0) (b, 0) (a, 1)``."""
+    listed = list(items)
+    if len(set(listed)) == len(listed):  # the common case for word pairs: all first occurrences
+        return [(item, 0) for item in listed]
     seen: dict[tuple[str, ...], int] = {}
     numbered = []
-    for item in items:
+    for item in listed:
         count = seen.get(item, 0)
         seen[item] = count + 1
         numbered.append((item, count))
