@@ -64,7 +64,7 @@ class Shared:
         """Return the index of ``evidence`` in :meth:`evidence_list`, adding it if new."""
         key: object
         try:  # the values with their types (1, 1.0 and True are equal keys otherwise)
-            key = tuple(sorted((name, type(value), value) for name, value in evidence.items()))
+            key = tuple([(name, type(value), value) for name, value in evidence.items()])
             hash(key)
         except TypeError:  # a list or object inside: its JSON text is the key
             key = json.dumps(evidence, ensure_ascii=False, sort_keys=True)
