@@ -17,8 +17,6 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from rapidfuzz.distance import Indel
-
 WordKey = tuple[str, ...]
 #: A word or word pair with its occurrence number, so that sequences compare as sets.
 Element = tuple[tuple[str, ...], int]
@@ -49,6 +47,8 @@ def is_similar(earlier: WordKey, key: WordKey, similarity: float) -> bool:
     # An upper bound first, in C: the ratio counts words matched in blocks, at most the
     # longest common subsequence that Indel's similarity counts (a hash collision of two
     # words only raises the bound). Paragraphs of the same words in another order fail here.
+    from rapidfuzz.distance import Indel  # imported at the first comparison: 30 ms of start-up otherwise
+
     if Indel.normalized_similarity(earlier, key) < similarity - 1e-9:
         return False
     matcher = difflib.SequenceMatcher(None, earlier, key, autojunk=False)
