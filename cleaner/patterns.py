@@ -39,6 +39,8 @@ from functools import lru_cache
 
 import re2
 
+from cleaner.errors import RulePackError
+
 #: The widest context a lookaround may look at, in characters.
 MAX_CONTEXT_WIDTH = 255
 
@@ -387,10 +389,11 @@ class _Lazy:
     a second long although most documents never need most patterns (see
     :func:`_required_of`). The check parses the expression with a tiny memory budget:
     every syntax error RE2 knows is found there, and "too large" only means the parse
-    succeeded.
+    succeeded. An expression too large for RE2's full budget is found at its first
+    use: each document that needs it gets one error line (:class:`RulePackError`).
     """
 
-    __slots__ = ("source", "_compiled")
+    __slots__ = ("source", "_compiled", "_failure")
 
     def __init__(self, source: str) -> None:
         try:
@@ -400,11 +403,18 @@ class _Lazy:
                 _re2(source)  # raises the one-line PatternError with its hint
         self.source = source
         self._compiled: re2._Regexp | None = None
+        self._failure: str | None = None
 
     def regexp(self) -> re2._Regexp:
         """Return the compiled expression, compiling it the first time."""
         if self._compiled is None:
-            self._compiled = _re2(self.source)
+            if self._failure is None:
+                try:
+                    self._compiled = _re2(self.source)
+                    return self._compiled
+                except PatternError as exc:
+                    self._failure = f"a rule pattern cannot run: {exc}: {self.source[:120]!r}"
+            raise RulePackError(self._failure, hint="bound the pattern's repetitions (RE2 compiles each repetition out)")
         return self._compiled
 
 
