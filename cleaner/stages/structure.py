@@ -38,7 +38,16 @@ class Paragraph:
     text: str
 
     def removal(self, full_text: str) -> Edit:
-        """Return the edit that deletes this paragraph and the blank line after it."""
+        """Return the edit that deletes this paragraph and the blank line after it.
+
+        The last paragraph takes the separator before it instead, so the text keeps its
+        final line break; the only paragraph takes the whole text, so what is left is
+        the empty text cleaning leaves as it is (a lone line break would be removed by
+        the next run, which must change nothing).
+
+        >>> [Paragraph(0, 2, "©0").removal(t).end for t in ("©0\\n", "©0")]
+        [3, 2]
+        """
         end = self.end
         while end < len(full_text) and full_text[end] == "\n":
             end += 1
@@ -46,7 +55,8 @@ class Paragraph:
         if end == len(full_text):  # last paragraph: take the separator before it instead
             while start > 0 and full_text[start - 1] == "\n":
                 start -= 1
-            end = self.end
+            if start > 0:
+                end = self.end
         return Edit(start, end, full_text[start:end], "")
 
 
