@@ -78,7 +78,8 @@ def start_up() -> float:
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    big = sys.argv.index("--big") + 1 if "--big" in sys.argv else -1
+    args = [a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and i != big]
     paragraphs = int(args[0]) if args else 1000
     line = int(args[1]) if len(args) > 1 else 50_000
     registry_for(CONFIG)
