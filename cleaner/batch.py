@@ -298,7 +298,7 @@ def _account(result: CleanResult, name: str, batch: BatchResult, report: ReportW
     batch.changed += result.changed
     batch.problems += remaining_problems(result, fail_on)
     if report:
-        report.add(document_line(result, name), markdown_row(result))
+        report.add(document_line(result, name, report.shared), markdown_row(result))
 
 
 def _deliver_record(

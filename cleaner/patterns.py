@@ -39,11 +39,16 @@ from functools import lru_cache
 
 import re2
 
+from cleaner.errors import RulePackError
+
 #: The widest context a lookaround may look at, in characters.
 MAX_CONTEXT_WIDTH = 255
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # errors are raised (and reported in one line), not logged
+_CHECK_OPTIONS = re2.Options()
+_CHECK_OPTIONS.log_errors = False
+_CHECK_OPTIONS.max_mem = 1 << 10  # parse only: the compilation stops as "too large" at once
 _LEADING_FLAGS = re.compile(r"\(\?([a-zA-Z]+)\)")
 _WORD = r"\p{L}\p{N}_"
 _SPACE = r"\t\n\x0b\f\r\x1c-\x1f\x85\p{Z}"
@@ -69,7 +74,7 @@ class PatternError(ValueError):
 class _Context:
     """A lookaround checked around a match: ``(?<=X)``, ``(?<!X)``, ``(?=Y)`` or ``(?!Y)``."""
 
-    regexp: re2._Regexp
+    lazy: _Lazy
     behind: bool
     negated: bool
     width: int  # characters a lookbehind looks back over
@@ -79,9 +84,9 @@ class _Context:
         """Tell whether the context holds for a match at byte offsets ``start``..``end``."""
         if self.behind:
             begin = _chars_back(data, start, self.width)
-            found = begin is not None and self.regexp.fullmatch(data, begin, start) is not None
+            found = begin is not None and self.lazy.regexp().fullmatch(data, begin, start) is not None
         else:
-            ahead = self.regexp.match(data, end)
+            ahead = self.lazy.regexp().match(data, end)
             found = ahead is not None and (not self.word_end or _is_word_boundary(data, ahead.end()))
         return found != self.negated
 
@@ -133,24 +138,28 @@ class RulePattern:
     """A compiled rule pattern: RE2 for the match, plus the lookarounds at its edges."""
 
     source: str
-    regexp: re2._Regexp  # [lookbehind X]() body [(lookahead Y)]
-    body: re2._Regexp  # the body alone, for whole-paragraph matches
+    searcher: _Lazy  # [lookbehind X]() body [(lookahead Y)]
+    body: _Lazy  # the body alone, for whole-paragraph matches
     behind_width: int  # characters of the folded lookbehind (0: none)
     ahead_folded: bool
     contexts: tuple[_Context, ...]  # checked around each match
-    folded: tuple[_Context, ...]  # part of ``regexp``; a whole-text match checks them too
+    folded: tuple[_Context, ...]  # part of ``searcher``; a whole-text match checks them too
     groups: int
     names: dict[str, int]
+    required: _Required  # strings every match contains (None: none known)
+    widths: tuple[int, int]  # the fewest and most characters the body can match
 
     def finditer(self, text: str) -> Iterator[RuleMatch]:
         """Yield the non-overlapping matches in ``text``, left to right, as ``re.finditer`` does."""
         data = text.encode("utf-8", "replace")  # a lone surrogate is one character either way
+        if not _may_contain(self.required, data):
+            return
         offsets = _Offsets(text, data)
         shift = 1 if self.behind_width else 0
         position = 0  # the earliest byte a match (its body) may start at
         while position <= len(data):
             begin = _chars_back(data, position, self.behind_width) if self.behind_width else position
-            found = self.regexp.search(data, position if begin is None else begin)
+            found = self.searcher.regexp().search(data, position if begin is None else begin)
             if found is None:
                 return
             start = found.start(1) if shift else found.start()
@@ -162,10 +171,21 @@ class RulePattern:
             else:
                 position = _next_char(data, start)
 
+    def may_occur_in(self, text: str) -> bool:
+        """Tell whether ``text`` holds what every match needs (False: no match anywhere in it).
+
+        A cheap test before matching many pieces of one text (its paragraphs) one by one.
+        """
+        return _may_contain(self.required, text.encode("utf-8", "replace"))
+
     def fullmatch(self, text: str) -> RuleMatch | None:
         """Return the match of the whole of ``text``, if the pattern matches all of it."""
+        if not self.widths[0] <= len(text) <= self.widths[1]:
+            return None
         data = text.encode("utf-8", "replace")
-        found = self.body.fullmatch(data)
+        if not _may_contain(self.required, data):
+            return None
+        found = self.body.regexp().fullmatch(data)
         if found is None or not all(c.holds(data, 0, len(data)) for c in self.contexts + self.folded):
             return None
         offsets = _Offsets(text, data)
@@ -197,12 +217,12 @@ def compile_pattern(source: str) -> RulePattern:
     cleaner.patterns.PatternError: RE2 cannot run it (invalid escape sequence: \\1): backreferences are not supported
     """
     try:
-        re.compile(source)
+        python = re.compile(source)
     except re.error as exc:
         raise PatternError(f"bad regular expression: {exc}") from None
     flags, rest = _split_flags(source)
     behind, body, ahead = _split_edges(rest)
-    body_regexp = _re2(flags + _translate(body))
+    body_regexp = _Lazy(flags + _translate(body))
     contexts: list[_Context] = []
     folded: list[_Context] = []
     prefix, behind_width = "", 0
@@ -229,9 +249,10 @@ def compile_pattern(source: str) -> RulePattern:
         raise PatternError(
             f"with a negative lookaround (or two on one side) the match itself must be at most {MAX_CONTEXT_WIDTH} characters long; bound its repetitions"
         )
-    regexp = _re2(f"{flags}{prefix}(?:{_translate(body)}){suffix}")
+    searcher = _Lazy(f"{flags}{prefix}(?:{_translate(body)}){suffix}")
+    # Lookarounds hold no capturing group (refused above), so the body's groups are the pattern's.
     return RulePattern(
-        source, regexp, body_regexp, behind_width, bool(suffix), tuple(contexts), tuple(folded), body_regexp.groups, dict(body_regexp.groupindex)
+        source, searcher, body_regexp, behind_width, bool(suffix), tuple(contexts), tuple(folded), python.groups, dict(python.groupindex), _required_of(source), _width(body)
     )
 
 
@@ -351,12 +372,154 @@ def _width(pattern: str) -> tuple[int, int]:
     return int(low), int(high)
 
 
-def _context_regexp(flags: str, inner: str) -> re2._Regexp:
-    """Compile a lookaround's content; groups inside it are refused (they would shift numbers)."""
-    regexp = _re2(flags + _translate(inner))
-    if regexp.groups:
+def _context_regexp(flags: str, inner: str) -> _Lazy:
+    """Check a lookaround's content; groups inside it are refused (they would shift numbers)."""
+    lazy = _Lazy(flags + _translate(inner))
+    if re.compile(inner).groups:
         raise PatternError(f"a group inside a lookaround must not capture: write (?:...) in {inner!r}")
-    return regexp
+    return lazy
+
+
+class _Lazy:
+    """An RE2 expression checked when the pack loads and compiled at its first use.
+
+    Why: RE2 compiles a bounded repetition of a Unicode class (``[\\w,]{0,30}`` inside
+    ``{2,12}``) into hundreds of copies of that class's UTF-8 automaton, a fifth of a
+    second for one boilerplate pattern; compiling every pattern up front made start-up
+    a second long although most documents never need most patterns (see
+    :func:`_required_of`). The check parses the expression with a tiny memory budget:
+    every syntax error RE2 knows is found there, and "too large" only means the parse
+    succeeded. An expression too large for RE2's full budget is found at its first
+    use: each document that needs it gets one error line (:class:`RulePackError`).
+    """
+
+    __slots__ = ("source", "_compiled", "_failure")
+
+    def __init__(self, source: str) -> None:
+        try:
+            re2.compile(source, _CHECK_OPTIONS)
+        except re2.error as exc:
+            if _reason(exc) != "pattern too large - compile failed":
+                _re2(source)  # raises the one-line PatternError with its hint
+        self.source = source
+        self._compiled: re2._Regexp | None = None
+        self._failure: str | None = None
+
+    def regexp(self) -> re2._Regexp:
+        """Return the compiled expression, compiling it the first time."""
+        if self._compiled is None:
+            if self._failure is None:
+                try:
+                    self._compiled = _re2(self.source)
+                    return self._compiled
+                except PatternError as exc:
+                    self._failure = f"a rule pattern cannot run: {exc}: {self.source[:120]!r}"
+            raise RulePackError(self._failure, hint="bound the pattern's repetitions (RE2 compiles each repetition out)")
+        return self._compiled
+
+
+#: One of a set of UTF-8 strings (``True``: compared lower-cased) that every match contains.
+_Option = frozenset[tuple[bytes, bool]]
+#: Every match contains one string of each option; None: no such option is known.
+_Required = tuple[_Option, ...] | None
+_MAX_ALTERNATIVES = 32  # more strings than that cost more to look for than they save
+_MAX_OPTIONS = 3
+
+
+def _required_of(source: str) -> _Required:
+    """Return sets of strings such that every match of ``source`` contains one of each set.
+
+    A necessary condition only, from Python's parse of the pattern, so a text without them
+    is skipped without compiling or running RE2 (the idea of RE2's own prefilter). The
+    most selective sets are kept. Under ``(?i)`` only ASCII characters other than ``k``
+    and ``s`` are used: their case variants are exactly their ASCII upper and lower case
+    (``K`` and ``ſ`` fold to ``k`` and ``s`` too).
+
+    >>> [sorted(option) for option in _required_of(r"(?i:photo|image)[:,]? [^\\n]{1,9}")]
+    [[(b'image', True), (b'photo', True)], [(b' ', False)]]
+    >>> _required_of(r"\\w+") is None
+    True
+    """
+    parsed = python_parser.parse(source)
+    options = sorted(set(_options(list(parsed), bool(parsed.state.flags & re.IGNORECASE))), key=_selectivity, reverse=True)
+    return tuple(options[:_MAX_OPTIONS]) or None
+
+
+def _selectivity(option: _Option) -> tuple[int, int]:
+    """Rank a set of strings: the longer its shortest string and the fewer strings, the rarer."""
+    return min(len(piece) for piece, _ in option), -len(option)
+
+
+def _literal(code: int, ignore_case: bool) -> tuple[bytes, bool] | None:
+    """Return one literal character as a required string, if it can be one."""
+    char = chr(code)
+    if ignore_case and (not char.isascii() or char.lower() in "ks"):
+        return None
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate is searched as '?'
+        return None
+    data = char.encode("utf-8")
+    return (data.lower(), True) if ignore_case else (data, False)
+
+
+def _options(items: list[tuple[object, object]], ignore_case: bool) -> list[_Option]:
+    """Return the sets of strings a match of this sequence of parsed items needs one of each."""
+    options: list[_Option] = []
+    run: list[tuple[bytes, bool]] = []  # adjacent literal characters, one string
+    for op, arg in items:
+        piece = _literal(arg, ignore_case) if op is python_parser.LITERAL else None  # type: ignore[arg-type]
+        if piece is not None and run and run[-1][1] == piece[1]:
+            run.append(piece)
+            continue
+        if run:
+            options.append(frozenset([(b"".join(p for p, _ in run), run[0][1])]))
+        run = [piece] if piece is not None else []
+        if op is not python_parser.LITERAL and (found := _required_item(op, arg, ignore_case)):
+            options.append(found)
+    if run:
+        options.append(frozenset([(b"".join(p for p, _ in run), run[0][1])]))
+    return options
+
+
+def _best(items: list[tuple[object, object]], ignore_case: bool) -> _Option | None:
+    """Return the most selective set of strings a match of this sequence needs one of."""
+    return max(_options(items, ignore_case), key=_selectivity, default=None)
+
+
+def _required_item(op: object, arg: object, ignore_case: bool) -> _Option | None:
+    """Return the set of strings one parsed item (not a literal character) needs one of."""
+    if op is python_parser.SUBPATTERN:
+        _, add, remove, sub = arg  # type: ignore[misc]
+        return _best(list(sub), (ignore_case or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE)
+    if op is python_parser.ATOMIC_GROUP:
+        return _best(list(arg), ignore_case)  # type: ignore[call-overload]
+    if op in (python_parser.MAX_REPEAT, python_parser.MIN_REPEAT, python_parser.POSSESSIVE_REPEAT):
+        low, _, sub = arg  # type: ignore[misc]
+        return _best(list(sub), ignore_case) if low >= 1 else None
+    if op is python_parser.BRANCH:
+        union: set[tuple[bytes, bool]] = set()
+        for alternative in arg[1]:  # type: ignore[index]
+            found = _best(list(alternative), ignore_case)
+            if found is None:
+                return None
+            union |= found
+        return frozenset(union) if len(union) <= _MAX_ALTERNATIVES else None
+    if op is python_parser.IN and len(arg) <= 8 and all(kind is python_parser.LITERAL for kind, _ in arg):  # type: ignore[arg-type]
+        pieces = [_literal(code, ignore_case) for _, code in arg]  # type: ignore[union-attr]
+        return None if None in pieces else frozenset(pieces)  # type: ignore[arg-type]
+    return None
+
+
+def _may_contain(required: _Required, data: bytes) -> bool:
+    """Tell whether ``data`` holds a string of each required set (always, if none are known)."""
+    if required is None:
+        return True
+    lowered = data.lower() if any(folded for option in required for _, folded in option) else data
+    return all(any(piece in (lowered if folded else data) for piece, folded in option) for option in required)
+
+
+def _reason(exc: re2.error) -> str:
+    """Return RE2's reason for refusing an expression."""
+    return exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
 
 
 def _re2(pattern: str) -> re2._Regexp:
@@ -364,7 +527,7 @@ def _re2(pattern: str) -> re2._Regexp:
     try:
         return re2.compile(pattern, _OPTIONS)
     except re2.error as exc:
-        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        reason = _reason(exc)
         if "(?<" in reason or "(?=" in reason or "(?!" in reason:
             hint = "a lookaround is supported only at the start ((?<=...), (?<!...)) or the end ((?=...), (?!...)) of a pattern"
         elif "escape" in reason and re.search(r"\\[1-9]", reason):

@@ -44,3 +44,12 @@ def test_partner_archive_line_with_the_news_after_it_is_kept() -> None:
     """The reproducer of issue 12, item 8: '.{0,80}' used to take the whole line."""
     text = "Lead.\n\nThis article is from the archive of our partner. The talks ended on Friday without a deal.\n"
     assert clean_text(text, Config(grammar="off")).output == text
+
+
+@pytest.mark.parametrize("text", ["©0", "©0\n", "  ©2020 The Paper\n\n"])
+def test_a_text_that_is_only_boilerplate_becomes_empty_and_stays_so(text: str) -> None:
+    # Removing the only paragraph takes the whole text: a lone line break left behind
+    # would be removed by the next run, which must change nothing.
+    off = Config(grammar="off")
+    once = clean_text(text, off)
+    assert once.output == "" and clean_text(once.output, off).log.applied == []

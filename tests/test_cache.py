@@ -16,7 +16,7 @@ from cleaner.cache import ResultCache
 from cleaner.checks import problems_of
 from cleaner.cli import main
 from cleaner.config import Config, resolve
-from cleaner.emit.report import document_line, markdown_row
+from cleaner.emit.report import Shared, document_line, markdown_row
 from tests.conftest import SEEDS, SPUN_SEED
 
 OFF = ["--grammar", "off", "--jobs", "1"]
@@ -123,7 +123,7 @@ def test_a_cached_result_is_the_result(seed: Path, tmp_path: Path) -> None:
     cached = cache.get(key, data)
     assert cached is not None and cache.hits == 1
     assert (cached.output, cached.input_text) == (fresh.output, fresh.input_text)
-    assert document_line(cached, "x") == document_line(fresh, "x")
+    assert document_line(cached, "x", Shared()) == document_line(fresh, "x", Shared())
     assert markdown_row(cached) == markdown_row(fresh)
     assert problems_of(cached, config) == problems_of(fresh, config)
 

@@ -236,3 +236,32 @@ def test_lone_surrogates_from_the_library_api_are_repaired(text: str, expected: 
     assert result.output == expected
     assert replay(text, result.log) == result.output
     assert any(e.before.startswith(text[1]) or text[-1] in e.before for _, f in result.log.applied for e in f.edits)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"(?i)skip to (?:content|navigation)", "\u017fKIP TO \u212aONTENT and Skip to navigation"),  # long s, Kelvin sign
+        (r"(?i:photo|image) credit: \w+", "IMAGE credit: Reuters; Photo credit: AP"),
+        (r"(?:Photos?|Pictures?): [A-Z]\w+", "Pictures: Getty"),
+        (r"[|•·»][a-z]{1,3}", "home»news · sport"),
+    ],
+)
+def test_texts_skipped_for_lacking_required_strings_are_the_ones_without_a_match(pattern: str, text: str) -> None:
+    # A text is skipped, without running RE2, only if it lacks what every match needs:
+    # with it, the matches are Python's; without it (each required piece removed), none.
+    ours = compile_pattern(pattern)
+    assert [m.span() for m in ours.finditer(text)] == [m.span() for m in re.finditer(pattern, text, re.M)]
+    assert ours.required is not None
+    for option in ours.required:
+        bare = text
+        for piece, folded in option:
+            bare = re.sub(re.escape(piece.decode()), "", bare, flags=re.I if folded else 0)
+        assert not ours.may_occur_in(bare) and not list(re.finditer(pattern, bare, re.M)), (pattern, bare)
+
+
+def test_a_pattern_too_large_for_re2_fails_at_first_use_with_one_error_line() -> None:
+    pattern = compile_pattern(r"(?:[\w,]{0,100}x){2,9}")  # it parses; compiled out it is too large
+    with pytest.raises(RulePackError, match="pattern too large"):
+        list(pattern.finditer("xx"))
+    assert list(pattern.finditer("no such letter here")) == []  # skipped: no 'x', nothing compiled

@@ -3,6 +3,14 @@
 The JSON keeps every pass with its hashes and edits, so :func:`log_from_json` can
 rebuild the :class:`~cleaner.model.EditLog` and replay it on the input. No timestamps
 or absolute paths are written: two runs give byte-identical reports.
+
+Schema ``cleaner.report/2`` is lean, as a corpus's log is written for every document:
+each distinct rule id of a fix, message and evidence object is written once, in the
+top-level ``rules``, ``messages`` and ``evidence`` lists, and fixes (findings: their
+message) give its index. The spin verdict's sentences list their evidence the same
+way. A fix is the array ``[rule, applicability, message, evidence, edits]`` (a skipped
+fix starts with its reason: ``[reason, rule, ...]``); an edit is ``[start, end, line,
+column, before, after]``; document lines have no spaces after separators.
 """
 
 from __future__ import annotations
@@ -23,11 +31,55 @@ from cleaner.fileio import write_atomically
 from cleaner.errors import OutputError
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
-SCHEMA = "cleaner.report/1"
+SCHEMA = "cleaner.report/2"
 #: The files a report folder gets.
 REPORT_FILES = ("report.json", "REPORT.md")
-#: What each report file holds near its start or end, to tell it from a user's own file.
-REPORT_SIGNATURES = (f'"schema": "{SCHEMA}"'.encode(), b"# Cleaning report\n")
+#: What each report file holds near its start or end, to tell it from a user's own file
+#: (a report of the earlier schema is one of ours too).
+REPORT_SIGNATURES = (f'"schema": "{SCHEMA}"'.encode(), b'"schema": "cleaner.report/1"', b"# Cleaning report\n")
+
+
+class Shared:
+    """The distinct rule ids, messages and evidence objects of a report, each numbered once in the order first met."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, int] = {}
+        self._messages: dict[str, int] = {}
+        self._evidence: dict[object, int] = {}
+        self._evidence_objects: list[dict[str, object]] = []
+
+    def rule(self, rule_id: str) -> int:
+        """Return the index of ``rule_id`` in :meth:`rules`, adding it if new."""
+        return self._rules.setdefault(rule_id, len(self._rules))
+
+    def rules(self) -> list[str]:
+        """Return the rule ids in index order (the report's ``rules``)."""
+        return list(self._rules)
+
+    def message(self, message: str) -> int:
+        """Return the index of ``message`` in :meth:`messages`, adding it if new."""
+        return self._messages.setdefault(message, len(self._messages))
+
+    def evidence(self, evidence: Mapping[str, object]) -> int:
+        """Return the index of ``evidence`` in :meth:`evidence_list`, adding it if new."""
+        key: object
+        try:  # the values with their types (1, 1.0 and True are equal keys otherwise)
+            key = tuple([(name, type(value), value) for name, value in evidence.items()])
+            hash(key)
+        except TypeError:  # a list or object inside: its JSON text is the key
+            key = json.dumps(evidence, ensure_ascii=False, sort_keys=True)
+        number = self._evidence.setdefault(key, len(self._evidence))
+        if number == len(self._evidence_objects):
+            self._evidence_objects.append(dict(evidence))
+        return number
+
+    def messages(self) -> list[str]:
+        """Return the messages in index order (the report's ``messages``)."""
+        return list(self._messages)
+
+    def evidence_list(self) -> list[dict[str, object]]:
+        """Return the evidence objects in index order (the report's ``evidence``)."""
+        return list(self._evidence_objects)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,30 +90,24 @@ class FileError:
     message: str
 
 
-def fix_to_json(fix: Fix, lines: LineIndex) -> dict[str, object]:
-    """Serialise a fix with line:column positions in its pass's input."""
-    return {
-        "rule": fix.rule_id,
-        "applicability": fix.applicability.label,
-        "message": fix.message,
-        "evidence": dict(fix.evidence),
-        "edits": [_edit_to_json(e, lines) for e in fix.edits],
-    }
+def fix_to_json(fix: Fix, lines: LineIndex, shared: Shared) -> list[object]:
+    """Serialise a fix as ``[rule, applicability, message, evidence, edits]``, positions in its pass's input."""
+    return [shared.rule(fix.rule_id), fix.applicability.label, shared.message(fix.message), shared.evidence(fix.evidence), [_edit_to_json(e, lines) for e in fix.edits]]
 
 
-def _edit_to_json(edit: Edit, lines: LineIndex) -> dict[str, object]:
-    """Serialise one edit with the line:column of its start."""
+def _edit_to_json(edit: Edit, lines: LineIndex) -> list[object]:
+    """Serialise one edit as ``[start, end, line, column, before, after]``."""
     line, column = lines.line_col(edit.start)
-    return {"start": edit.start, "end": edit.end, "line": line, "column": column, "before": edit.before, "after": edit.after}
+    return [edit.start, edit.end, line, column, edit.before, edit.after]
 
 
-def finding_to_json(finding: Finding, lines: LineIndex) -> dict[str, object]:
+def finding_to_json(finding: Finding, lines: LineIndex, shared: Shared) -> dict[str, object]:
     """Serialise a finding with its line:column."""
     line, column = lines.line_col(finding.start)
     return {
         "rule": finding.rule_id,
         "severity": finding.severity.label,
-        "message": finding.message,
+        "message": shared.message(finding.message),
         "start": finding.start,
         "end": finding.end,
         "line": line,
@@ -72,27 +118,30 @@ def finding_to_json(finding: Finding, lines: LineIndex) -> dict[str, object]:
     }
 
 
-def pass_to_json(stage_pass: StagePass) -> dict[str, object]:
+def pass_to_json(stage_pass: StagePass, shared: Shared) -> dict[str, object]:
     """Serialise one stage pass."""
     lines = line_index(stage_pass.input_text)
     return {
         "stage": stage_pass.stage,
         "input_sha256": stage_pass.input_sha256,
         "output_sha256": stage_pass.output_sha256,
-        "applied": [fix_to_json(f, lines) for f in stage_pass.applied],
-        "skipped": [{"reason": s.reason.value, **fix_to_json(s.fix, lines)} for s in stage_pass.skipped],
-        "findings": [finding_to_json(f, lines) for f in stage_pass.findings],
+        "applied": [fix_to_json(f, lines, shared) for f in stage_pass.applied],
+        "skipped": [[s.reason.value, *fix_to_json(s.fix, lines, shared)] for s in stage_pass.skipped],
+        "findings": [finding_to_json(f, lines, shared) for f in stage_pass.findings],
     }
 
 
-def document_to_json(result: CleanResult, output_name: str | None) -> dict[str, object]:
-    """Serialise one cleaned document."""
+def document_to_json(result: CleanResult, output_name: str | None, shared: Shared) -> dict[str, object]:
+    """Serialise one cleaned document; its messages and evidence are numbered in ``shared``."""
     from cleaner.edits import sha256_text
 
     spin = dict(result.stages.get("spin", {}))
     lines = line_index(result.input_text)
-    for sentence in spin.get("sentences", []) or []:  # type: ignore[attr-defined]
-        sentence["line"] = lines.line_col(sentence["start"])[0]
+    if spin.get("sentences"):  # each with its line; its evidence items shared, by index
+        spin["sentences"] = [
+            {**sentence, "line": lines.line_col(sentence["start"])[0], "evidence": [shared.evidence(e) for e in sentence.get("evidence", [])]}
+            for sentence in spin["sentences"]  # type: ignore[attr-defined]
+        ]
     return {
         "input": result.source,
         "output": output_name,
@@ -109,13 +158,13 @@ def document_to_json(result: CleanResult, output_name: str | None) -> dict[str, 
         "readability": {k: dict(v) for k, v in result.readability.items()},
         "spin": spin,
         "grammar": dict(result.stages.get("grammar", {})),
-        "passes": [pass_to_json(p) for p in result.log.passes],
+        "passes": [pass_to_json(p, shared) for p in result.log.passes],
     }
 
 
-def document_line(result: CleanResult, output_name: str | None) -> str:
+def document_line(result: CleanResult, output_name: str | None, shared: Shared) -> str:
     """Serialise one document as the single line ``report.json`` holds for it."""
-    return json.dumps(document_to_json(result, output_name), ensure_ascii=False, sort_keys=True)
+    return json.dumps(document_to_json(result, output_name, shared), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def summarise(result: CleanResult) -> dict[str, object]:
@@ -141,6 +190,8 @@ class ReportWriter:
 
     def __init__(self, folder: Path, config: Mapping[str, object]) -> None:
         self.folder = folder
+        #: The report's messages and evidence: number a document's with these (:func:`document_line`).
+        self.shared = Shared()
         # REPORT.md's rows wait on disk, not in memory (a corpus can have millions of records).
         self._rows = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=folder, prefix=".REPORT.md.rows.")
         _remove_stale_temporaries(folder)
@@ -169,7 +220,7 @@ class ReportWriter:
         """
         with self._writing():
             error_list = [{"input": e.source, "message": e.message} for e in errors]
-            tail: dict[str, object] = {"errors": error_list, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
+            tail: dict[str, object] = {"errors": error_list, "evidence": self.shared.evidence_list(), "messages": self.shared.messages(), "rules": self.shared.rules(), "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
             if incomplete:
                 tail["incomplete"] = incomplete
             body = json.dumps(tail, ensure_ascii=False, indent=2, sort_keys=True)[2:-2]  # the fields, without braces
@@ -199,7 +250,17 @@ class ReportWriter:
     def _placeholder(self, config: Mapping[str, object]) -> None:
         """Write a report of no documents that says the run has not finished."""
         reason = "the run writing this report has not finished (or was killed)"
-        placeholder = {"config": dict(config), "documents": [], "errors": [], "incomplete": reason, "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
+        placeholder = {
+            "config": dict(config),
+            "documents": [],
+            "errors": [],
+            "evidence": [],
+            "incomplete": reason,
+            "messages": [],
+            "rules": [],
+            "schema": SCHEMA,
+            "tool": {"name": "cleaner", "version": __version__},
+        }
         with self._writing():
             write_atomically(self.folder / "report.json", json.dumps(placeholder, ensure_ascii=False, indent=2, sort_keys=True) + "\n", mode=0o644)
             write_atomically(self.folder / "REPORT.md", markdown_page([], [], incomplete=reason))
@@ -229,20 +290,26 @@ def _indented(text: str, spaces: int) -> str:
     return text.replace("\n", "\n" + " " * spaces)
 
 
-def log_from_json(document: Mapping[str, object]) -> EditLog:
-    """Rebuild the edit log of one document entry of ``report.json`` (for replay)."""
+def log_from_json(document: Mapping[str, object], report: Mapping[str, object]) -> EditLog:
+    """Rebuild the edit log of one document entry of ``report.json`` (for replay).
 
-    def fix(entry: Mapping[str, object]) -> Fix:
-        edits = tuple(Edit(e["start"], e["end"], e["before"], e["after"]) for e in entry["edits"])  # type: ignore[attr-defined]
-        return Fix(str(entry["rule"]), edits, Applicability.parse(str(entry["applicability"])), str(entry["message"]), dict(entry["evidence"]))  # type: ignore[call-overload]
+    ``report`` is the whole report: fixes index into its ``rules``, ``messages`` and ``evidence``.
+    """
+    rules: list[str] = report["rules"]  # type: ignore[assignment]
+    messages: list[str] = report["messages"]  # type: ignore[assignment]
+    evidence: list[dict[str, object]] = report["evidence"]  # type: ignore[assignment]
+
+    def fix(rule: int, applicability: str, message: int, evidence_index: int, edits: list[list[object]]) -> Fix:
+        spans = tuple(Edit(start, end, before, after) for start, end, _, _, before, after in edits)  # type: ignore[arg-type]
+        return Fix(rules[rule], spans, Applicability.parse(applicability), messages[message], dict(evidence[evidence_index]))
 
     passes = tuple(
         StagePass(
             stage=p["stage"],
             input_sha256=p["input_sha256"],
             output_sha256=p["output_sha256"],
-            applied=tuple(fix(f) for f in p["applied"]),
-            skipped=tuple(SkippedFix(fix(s), SkipReason(s["reason"])) for s in p["skipped"]),
+            applied=tuple(fix(*f) for f in p["applied"]),
+            skipped=tuple(SkippedFix(fix(*s[1:]), SkipReason(s[0])) for s in p["skipped"]),
         )
         for p in document["passes"]  # type: ignore[attr-defined]
     )

@@ -24,11 +24,15 @@ Element = tuple[tuple[str, ...], int]
 
 def _numbered(items: Iterable[tuple[str, ...]]) -> list[Element]:
     """Number each item's occurrences: ``a b a`` -> ``(a, 0) (b, 0) (a, 1)``."""
-    seen: Counter[tuple[str, ...]] = Counter()
+    listed = list(items)
+    if len(set(listed)) == len(listed):  # the common case for word pairs: all first occurrences
+        return [(item, 0) for item in listed]
+    seen: dict[tuple[str, ...], int] = {}
     numbered = []
-    for item in items:
-        numbered.append((item, seen[item]))
-        seen[item] += 1
+    for item in listed:
+        count = seen.get(item, 0)
+        seen[item] = count + 1
+        numbered.append((item, count))
     return numbered
 
 
@@ -40,9 +44,15 @@ def is_similar(earlier: WordKey, key: WordKey, similarity: float) -> bool:
     """
     if abs(len(earlier) - len(key)) > (1 - similarity) * max(len(earlier), len(key)):
         return False
+    # An upper bound first, in C: the ratio counts words matched in blocks, at most the
+    # longest common subsequence that Indel's similarity counts (a hash collision of two
+    # words only raises the bound). Paragraphs of the same words in another order fail here.
+    from rapidfuzz.distance import Indel  # imported at the first comparison: 30 ms of start-up otherwise
+
+    if Indel.normalized_similarity(earlier, key) < similarity - 1e-9:
+        return False
     matcher = difflib.SequenceMatcher(None, earlier, key, autojunk=False)
-    # The cheap upper bounds first: most pairs of paragraphs fail them.
-    return matcher.real_quick_ratio() >= similarity and matcher.quick_ratio() >= similarity and matcher.ratio() >= similarity
+    return matcher.ratio() >= similarity
 
 
 class _Entry(NamedTuple):
@@ -83,12 +93,30 @@ class ParagraphIndex:
         self._postings: dict[Element, list[tuple[int, int]]] = {}
         #: Paragraphs too short for the prefix filter: always compared.
         self._unindexed: list[int] = []
-        near = similarity < 1.0
-        self._frequency: Counter[Element] = Counter(e for key in keys for e in self._shingles(key)) if near else Counter()
+        #: Per word key: its shingles rarest first, and its numbered words (computed once).
+        self._keyed: dict[WordKey, tuple[list[Element], frozenset[Element]]] = {}
+        self._frequency: Counter[Element] = Counter()
+        if similarity < 1.0:
+            shingled: dict[WordKey, list[Element]] = {}
+            for key in keys:  # a repeated key counts each time, as every occurrence is asked about
+                shingles = shingled.get(key)
+                if shingles is None:
+                    shingles = shingled[key] = self._shingles(key)
+                self._frequency.update(shingles)
+            frequency = self._frequency
+            for key, shingles in shingled.items():
+                self._keyed[key] = (sorted(shingles, key=lambda e: (frequency[e], e)), frozenset(_numbered((w,) for w in key)))
 
     def _shingles(self, key: WordKey) -> list[Element]:
         """Return the numbered words (or word pairs) of ``key``."""
         return _numbered(zip(*(key[i:] for i in range(self._width))))
+
+    def _prepared(self, key: WordKey) -> tuple[list[Element], frozenset[Element]]:
+        """Return the shingles of ``key`` rarest first and its numbered words."""
+        found = self._keyed.get(key)
+        if found is None:  # a key not given to the constructor: its shingles count as unseen
+            found = self._keyed[key] = (self._ordered(key), frozenset(_numbered((w,) for w in key)))
+        return found
 
     def _needed(self, size: int, other: int) -> int:
         """Return how many shingles paragraphs of ``size`` and ``other`` words must share.
@@ -116,11 +144,12 @@ class ParagraphIndex:
         self._first.setdefault(key, index)
         if self.similarity >= 1.0 or not key:
             return
-        self._added[index] = _Entry(key, frozenset(_numbered((w,) for w in key)), len(key) - self._width + 1)
+        ordered, words = self._prepared(key)
+        self._added[index] = _Entry(key, words, len(key) - self._width + 1)
         prefix = self._prefix_length(len(key))
         if not prefix:
             self._unindexed.append(index)
-        for position, element in enumerate(self._ordered(key)[:prefix]):
+        for position, element in enumerate(ordered[:prefix]):
             self._postings.setdefault(element, []).append((index, position))
 
     def earlier_copy(self, key: WordKey) -> int | None:
@@ -130,14 +159,14 @@ class ParagraphIndex:
         if self.similarity >= 1.0 or not key:
             return None
         size, shingles = len(key), len(key) - self._width + 1
-        words = frozenset(_numbered((w,) for w in key))
+        ordered, words = self._prepared(key)
         prefix = self._prefix_length(size)
         if self.similarity <= 0.0 or not prefix:  # no bound: compare with every paragraph
             candidates = set(self._added)
         else:
             candidates = set(self._unindexed)
             met: set[int] = set()
-            for position, element in enumerate(self._ordered(key)[:prefix]):
+            for position, element in enumerate(ordered[:prefix]):
                 for index, other_position in self._postings.get(element, ()):
                     if index in met:
                         continue
