@@ -54,6 +54,21 @@ def registry_for(config: Config) -> RuleRegistry:
     return _REGISTRY_CACHE[key]
 
 
+def load_for_documents(config: Config) -> None:
+    """Load, once per process, what cleaning documents under ``config`` needs.
+
+    The rule packs, the spin scorer's word counts and the syllable dictionary load
+    lazily at first use; a per-document time limit (:func:`cleaner.executors.time_limit`)
+    must count the document alone, so the executors call this before starting the clock.
+    """
+    from cleaner.spin.scorer import default_scorer
+    from cleaner.stages.readability import score
+
+    registry_for(config)
+    default_scorer()
+    score("Loaded.")
+
+
 def clean_text(
     text: str,
     config: Config | None = None,

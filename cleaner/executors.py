@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any, Protocol
 
-from cleaner.api import CleanResult, clean_bytes, registry_for
+from cleaner.api import CleanResult, clean_bytes, load_for_documents
 from cleaner.config import Config
 from cleaner.errors import CleanerError, ConfigError, TimeLimitError, WorkerLostError
 from cleaner.sources import Record, clean_record
@@ -47,11 +47,12 @@ class Payload:
 def clean_payload(payload: Payload) -> CleanResult | str:
     """Clean one document; a :class:`CleanerError` comes back as its one-line message.
 
-    Cleaning stops at the configuration's ``time_limit`` (:func:`time_limit`); the rule
-    packs are loaded first, once per process, so the limit counts the document alone.
+    Cleaning stops at the configuration's ``time_limit`` (:func:`time_limit`); what every
+    document needs (rule packs, word counts) is loaded first, once per process
+    (:func:`~cleaner.api.load_for_documents`), so the limit counts the document alone.
     """
     try:
-        registry_for(payload.config)
+        load_for_documents(payload.config)
         with time_limit(payload.config.time_limit, payload.source):
             if payload.record is not None:
                 return clean_record(payload.record, payload.config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -106,14 +107,18 @@ def test_a_runaway_document_is_an_error_line_at_the_time_limit_and_the_batch_goe
 
     corpus = tmp_path / "in"
     corpus.mkdir()
-    # About 400 KB of article text: several seconds to clean, far past a 1 s limit.
-    (corpus / "big.txt").write_text((SPUN_SEED.read_text(encoding="utf-8") + "\n\n") * 60, encoding="utf-8")
+    # About 370 KB of distinct paragraphs of article words (copies would be removed at
+    # once as repeats): seconds to clean, far past a 0.5 s limit.
+    words = SPUN_SEED.read_text(encoding="utf-8").split()
+    draw = random.Random(0)
+    paragraphs = (" ".join(draw.choice(words) for _ in range(300)) + "." for _ in range(200))
+    (corpus / "big.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
     (corpus / "small.txt").write_text("A  small text.\n", encoding="utf-8")
-    args = ["clean", str(corpus), "-o", str(tmp_path / "out"), "--grammar", "off", "--no-cache", "--jobs", jobs, "--time-limit", "1"]
+    args = ["clean", str(corpus), "-o", str(tmp_path / "out"), "--grammar", "off", "--no-cache", "--jobs", jobs, "--time-limit", "0.5"]
     result = CliRunner().invoke(main, args)
     errors = [line for line in result.stderr.splitlines() if line.startswith("error[")]
     assert result.exit_code == 2, result.output
-    assert len(errors) == 1 and errors[0].startswith("error[C208]") and "big.txt" in errors[0] and "1 s" in errors[0]
+    assert len(errors) == 1 and errors[0].startswith("error[C208]") and "big.txt" in errors[0] and "0.5 s" in errors[0]
     assert (tmp_path / "out" / "small.txt").read_text(encoding="utf-8") == "A small text.\n"
     assert not (tmp_path / "out" / "big.txt").exists()
 

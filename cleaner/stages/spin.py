@@ -30,7 +30,8 @@ class SpinStage:
         """Propose signature repairs everywhere; contextual, candidate and fallback ones behind the gate."""
         found = scan(text, ctx.rules, ctx.config.spin_dictionaries)
         tokens, matches = found.tokens, found.matches
-        spans = scored_spans(text, tokens, found.candidates, default_scorer())
+        # The scorer's word counts load at the first document that has a candidate to score.
+        spans = scored_spans(text, tokens, found.candidates, default_scorer()) if found.candidates else []
         strong = strong_fits(tokens, spans, ctx.rules)
         hits = found.hits(strong)
         gate = evaluate_gate(text, tokens, hits, ctx.config.spin_threshold)
