@@ -61,6 +61,10 @@ def clean_payload(payload: Payload) -> CleanResult | str:
         return exc.one_line()
 
 
+#: Once the time limit is reached, the alarm repeats this often until the work stops.
+_ALARM_REPEAT_SECONDS = 0.05
+
+
 class _TimeUp(BaseException):
     """Raised by the alarm inside the work; a ``BaseException`` so no ``except Exception`` on the way swallows it."""
 
@@ -80,7 +84,14 @@ def time_limit(seconds: float, source: str) -> Iterator[None]:
         yield
         return
 
+    stopping = False
+
     def alarm(number: int, frame: FrameType | None) -> None:
+        if stopping:
+            return
+        # Python drops an exception raised where it cannot propagate (a garbage
+        # collector callback, a __del__): ring again shortly until one gets through.
+        signal.setitimer(signal.ITIMER_REAL, _ALARM_REPEAT_SECONDS)
         raise _TimeUp
 
     previous = signal.signal(signal.SIGALRM, alarm)
@@ -88,8 +99,10 @@ def time_limit(seconds: float, source: str) -> Iterator[None]:
     try:
         yield
     except _TimeUp:
+        stopping = True
         raise TimeLimitError(f"{source}: cleaning took longer than the time limit of {seconds:g} s; not cleaned") from None
     finally:
+        stopping = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
