@@ -28,6 +28,11 @@ Sources here:
   *undirected*: any member may have replaced any other, and the scorer decides.
 - :class:`NumberSource`: figures the spinner half wrote in words ("eight.5",
   "1.eight", "five,22,062") and "percent" turned into a spaced "%" ("29 %").
+- :class:`ThesaurusSource`: a reverse thesaurus (``rules/spin/reverse-thesaurus.tsv``,
+  built from WordNet and LibreOffice's English thesaurus by
+  ``tools/build_reverse_thesaurus.py``): for a word or phrase the spinner may have
+  written, the everyday words it may have replaced, in the same inflection. It speaks
+  only where no group file does, and is loaded at its first scan.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from operator import or_
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -243,6 +249,93 @@ class NumberSource:
         return sorted(found)
 
 
+class ReverseThesaurus(NamedTuple):
+    """The reverse thesaurus in working form: spun form (words joined by spaces) ->
+    its originals joined by "|" (split only for the forms a text contains)."""
+
+    table: dict[str, str]
+    #: First words of the forms of two or more words, with the longest such form's length.
+    phrase_starts: dict[str, int]
+
+
+@lru_cache(maxsize=4)
+def read_reverse_thesaurus(path: Path) -> ReverseThesaurus:
+    """Read a reverse thesaurus (``spun form<TAB>original|original``) once per process.
+
+    >>> import tempfile; t = Path(tempfile.mkdtemp()) / "r.tsv"
+    >>> _ = t.write_text("# comment\\ntowns\\tcities\\nfinancial institution\\tbank\\n", encoding="utf-8")
+    >>> read_reverse_thesaurus(t)
+    ReverseThesaurus(table={'towns': 'cities', 'financial institution': 'bank'}, phrase_starts={'financial': 2})
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(f"{path}: cannot read the reverse thesaurus: {exc}") from None
+    table: dict[str, str] = {}
+    phrase_starts: dict[str, int] = {}
+    for number, line in enumerate(lines, 1):
+        if not line or line.startswith("#"):
+            continue
+        spun, sep, originals = line.partition("\t")
+        if not sep or not spun or not originals:
+            raise RulePackError(f"{path}:{number}: expected 'spun form<TAB>original|original|...'")
+        table[spun] = originals
+        if " " in spun:
+            first, *rest = spun.split(" ")
+            phrase_starts[first] = max(phrase_starts.get(first, 0), len(rest) + 1)
+    return ReverseThesaurus(table, phrase_starts)
+
+
+@dataclass(frozen=True, slots=True)
+class ThesaurusSource:
+    """Reverse thesaurus look-ups: a spun word or phrase -> the words it may have replaced.
+
+    A thesaurus links far more words than any spinner's groups, so its candidates are
+    never signatures (they open no gate) and it defers to the sources in ``defer_to``
+    (the group files): where one of them proposes a span, the thesaurus proposes
+    nothing that overlaps it (measured: competing at the same span, its wrong-sense
+    candidates win spans from the groups' right ones under the bigram scorer). The
+    file is read at the first scan, not before.
+    """
+
+    name: str
+    path: Path
+    prior: float
+    defer_to: tuple[CandidateSource, ...] = ()
+
+    def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
+        """Return a candidate per original for each thesaurus form in the text, longest
+        form first at each word, without overlaps, outside the spans of ``defer_to``.
+
+        Words with a digit and ALL-CAPS words (acronyms) are skipped.
+        """
+        thesaurus = read_reverse_thesaurus(self.path)
+        table, phrase_starts = thesaurus.table, thesaurus.phrase_starts
+        lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
+        taken = {i for source in self.defer_to for c in source.scan(text, tokens) for i in range(c.first, c.last + 1)}
+        found: list[Candidate] = []
+        next_free = 0
+        hits = map(or_, map(table.__contains__, lowers), map(phrase_starts.__contains__, lowers))
+        for i in compress(range(len(lowers)), hits):
+            if i < next_free:
+                continue
+            for size in range(phrase_starts.get(lowers[i], 1), 0, -1):
+                last = i + size - 1
+                if last >= len(lowers) or taken.intersection(range(i, last + 1)):
+                    continue
+                form = " ".join(lowers[i : last + 1])
+                originals = table.get(form)
+                if originals is None or (last > i and not spaced(text, tokens, i, last)):
+                    continue
+                written = text[starts[i] : ends[last]]
+                if any(c.isdigit() for c in written) or (written.isupper() and len(written) > 1):
+                    break
+                found.extend(Candidate(starts[i], ends[last], i, last, o, self.name, self.prior, False) for o in originals.split("|"))
+                next_free = last + 1
+                break
+        return found
+
+
 def _token_span(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
     """Return the first and last token overlapping characters ``start:end``."""
     import bisect
@@ -297,4 +390,9 @@ def _sources_with_rules(rules: tuple[Rule, ...], user_dictionaries: tuple[str, .
             found.append((NumberSource(rule.id, prior), rule))
         elif rule.kind == "user-dictionary":
             found.extend((user_source(path, prior), rule) for path in user_dictionaries)
+    groups = tuple(source for source, _ in found if isinstance(source, GroupSource))
+    for rule in rules:
+        if rule.kind == "reverse-thesaurus":
+            path = Path(rule.source_file).parent / rule.str_param("thesaurus")
+            found.append((ThesaurusSource(rule.id, path, float(rule.param("prior", 0.0)), groups), rule))  # type: ignore[arg-type]
     return tuple(found)
