@@ -27,7 +27,8 @@ Sources here:
   what it writes. A user's spinner dictionary (the file the spinner itself used) is
   *undirected*: any member may have replaced any other, and the scorer decides.
 - :class:`NumberSource`: figures the spinner half wrote in words ("eight.5",
-  "1.eight", "five,22,062") and "percent" turned into a spaced "%" ("29 %").
+  "1.eight", "five,22,062", "five%"), "percent" turned into a spaced "%" ("29 %"),
+  and the month May turned into a modal ("in Might", "Could 4").
 - :class:`ThesaurusSource`: a reverse thesaurus (``rules/spin/reverse-thesaurus.tsv``,
   built from WordNet and LibreOffice's English thesaurus by
   ``tools/build_reverse_thesaurus.py``): for a word or phrase the spinner may have
@@ -48,7 +49,7 @@ from typing import NamedTuple, Protocol
 
 from cleaner.errors import RulePackError
 from cleaner.rulepacks import Rule
-from cleaner.spin.patterns import Tokens, spaced, tokenize
+from cleaner.spin.patterns import Tokens, is_sentence_start, spaced, tokenize
 
 
 class Candidate(NamedTuple):
@@ -156,25 +157,47 @@ class GroupSource:
 
     def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
         """Return a candidate per original for every spun form in the text, longest
-        form first at each word, without overlaps between forms."""
+        form first at each word, without overlaps between forms.
+
+        A form's words are separated by spaces in the text, or by hyphens where the
+        form has them ("month-to-month"); its last word may carry a possessive "'s"
+        ("financial institution’s"), which the original then carries too.
+
+        >>> src = GroupSource.from_lines("d", ["bank|financial institution", "monthly|month-to-month"], prior=0.0)
+        >>> text = "The financial institution’s month-to-month figures"
+        >>> [(text[c.start:c.end], c.text) for c in src.scan(text, tokenize(text))]
+        [('financial institution’s', 'bank’s'), ('month-to-month', 'monthly')]
+        """
         lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
         table = self.by_first_word
         found: list[Candidate] = []
         next_free = 0
-        for i in compress(range(len(lowers)), map(table.__contains__, lowers)):
+        heads = [w[:-2] if w.endswith("'s") else w for w in lowers]
+        hits = map(or_, map(table.__contains__, lowers), map(table.__contains__, heads))
+        for i in compress(range(len(lowers)), hits):
             if i < next_free:
                 continue
-            for key in table[lowers[i]]:
+            keys = table.get(lowers[i], ()) + (table.get(heads[i], ()) if heads[i] != lowers[i] else ())
+            for key in sorted(keys, key=len, reverse=True):
                 last = i + len(key) - 1
-                if tuple(lowers[i : last + 1]) != key or (last > i and not spaced(text, tokens, i, last)):
+                if last >= len(lowers) or tuple(lowers[i:last]) != key[:-1] or key[-1] not in (lowers[last], heads[last]):
+                    continue
+                written = text[starts[i] : ends[last]]
+                if last > i and not spaced(text, tokens, i, last) and written.lower().replace("’", "'") != _hyphenated(key, lowers[last]):
                     continue
                 originals, signature, lower_only = self.groups[key]
-                if lower_only and not text[starts[i] : ends[last]].islower():
+                if lower_only and not written.islower():
                     continue
-                found.extend(Candidate(starts[i], ends[last], i, last, o, self.name, self.prior, signature) for o in originals)
+                possessive = written[-2:] if key[-1] != lowers[last] else ""
+                found.extend(Candidate(starts[i], ends[last], i, last, o + possessive, self.name, self.prior, signature) for o in originals)
                 next_free = last + 1
                 break
         return found
+
+
+def _hyphenated(key: tuple[str, ...], last_word: str) -> str:
+    """Return a form's words joined by hyphens, its last word as written in the text."""
+    return "-".join((*key[:-1], last_word))
 
 
 def _marks(member: str) -> tuple[str, bool, bool]:
@@ -220,6 +243,14 @@ _WORD_DIGIT = "|".join(_NUMBER_WORDS)
 _HALF_WORDED = re.compile(rf"(?<![\w.,])(?:(?:{_WORD_DIGIT}|\d+)(?:[.,](?:{_WORD_DIGIT}|\d+))+)(?![\w])", re.IGNORECASE)
 #: A figure, a space, then "%": the spinner's "percent" ("29 %"), as in "29 % of voters".
 _SPACED_PERCENT = re.compile(r"(?<=\d) %(?![\w%])")
+#: A digit written as a word right before "%": "five%", "five %" (the spinner's "5%").
+_WORDED_PERCENT = re.compile(rf"(?<![\w.,])(?:{_WORD_DIGIT})(?= ?%)", re.IGNORECASE)
+#: The month May written as a modal verb by a spinner that took "May" for "may": a
+#: capitalised "Might" or "Could" inside a sentence (:data:`_DATE_WORDS` before it, or a
+#: day or year after it: "in Might", "Could 4").
+_SPUN_MAY = re.compile(r"\b(?:Might|Could)\b(?![-'’])(?P<day> \d{1,4}\b)?")
+#: Words that introduce a month ("in May", "since May", "mid May").
+_DATE_WORDS = frozenset("in on of since until till by from to early late mid end last next this".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,13 +259,22 @@ class NumberSource:
 
     Only mixed forms are proposed: a figure with some digit spelled out is never
     ordinary writing, so each is a signature; plain number words ("five years") are left.
+    A capitalised "Might" or "Could" inside a sentence, dated by its neighbours, is the
+    month May to the same spinners (a signature too: "in Might" is not English).
     """
 
     name: str
     prior: float
 
     def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
-        """Return a candidate for every half-worded figure and every spaced "%"."""
+        """Return a candidate for every half-worded figure, every spaced "%" and every
+        "Might"/"Could" standing for May.
+
+        >>> src = NumberSource("n", 6.0)
+        >>> text = "Prices rose five% in Might, and on Could 4 they might fall. Could it be?"
+        >>> [(text[c.start:c.end], c.text) for c in src.scan(text, tokenize(text))]
+        [('five', '5'), ('Might', 'May'), ('Could', 'May')]
+        """
         found = []
         for match in _HALF_WORDED.finditer(text):
             parts = re.split(r"([.,])", match.group(0))
@@ -246,6 +286,14 @@ class NumberSource:
         for match in _SPACED_PERCENT.finditer(text):
             first, last = _token_span(tokens, match.start() - 1, match.start())
             found.append(Candidate(match.start(), match.end(), first, last, " percent", self.name, self.prior, False, False))
+        for match in _WORDED_PERCENT.finditer(text):
+            first, last = _token_span(tokens, match.start(), match.end())
+            found.append(Candidate(match.start(), match.end(), first, last, _NUMBER_WORDS[match.group(0).lower()], self.name, self.prior, True, False))
+        for match in _SPUN_MAY.finditer(text):
+            first, last = _token_span(tokens, match.start(), match.start() + 1)
+            dated = match.group("day") or (first > 0 and tokens.lowers[first - 1] in _DATE_WORDS and spaced(text, tokens, first - 1, first))
+            if dated and not is_sentence_start(text, match.start()):
+                found.append(Candidate(match.start(), tokens.ends[first], first, first, "May", self.name, self.prior, True, False))
         return sorted(found)
 
 
