@@ -189,7 +189,9 @@ class GroupSource:
                 if lower_only and not written.islower():
                     continue
                 possessive = written[-2:] if key[-1] != lowers[last] else ""
-                found.extend(Candidate(starts[i], ends[last], i, last, o + possessive, self.name, self.prior, signature) for o in originals)
+                # A signature form with one original leaves the context nothing to decide.
+                contextual = not signature or len(originals) > 1
+                found.extend(Candidate(starts[i], ends[last], i, last, o + possessive, self.name, self.prior, signature, contextual) for o in originals)
                 next_free = last + 1
                 break
         return found
