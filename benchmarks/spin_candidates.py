@@ -11,7 +11,8 @@ For every counted annotation of the development set (``DEV_DIR``, default
 tells whether some choice of the candidates proposed over the annotated span turns
 the spun words into one of the annotation's fixes; per source (each candidate source
 and the curated rule packs, each on its own) and for all of them together, per
-passage and in total. The cost side: how many candidate positions (distinct spans)
+passage and in total; the reverse thesaurus is measured too, though no rule runs it
+yet (``cleaner/spin/candidates.py``). The cost side: how many candidate positions (distinct spans)
 each source opens on the clean passages and the clean seeds (every position is a
 chance of a wrong edit and costs a scorer call once the gate opens), and how many of
 them are signatures (which count towards opening the gate).
@@ -29,8 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from cleaner.rulepacks import Rule, load_registry
-from cleaner.spin.candidates import sources_for
+from cleaner.rulepacks import Rule, builtin_rules_dir, load_registry
+from cleaner.spin.candidates import ThesaurusSource, sources_for
 from cleaner.spin.patterns import cached_index, find_matches, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,8 @@ _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 #: Annotations with more proposals than this over their span are judged on their
 #: first combinations only (none in the development set comes near it).
 MAX_COMBINATIONS = 20000
+#: The reverse thesaurus, measured as a source though no rule runs it yet.
+THESAURUS = ThesaurusSource("reverse-thesaurus (no rule yet)", builtin_rules_dir() / "spin" / "reverse-thesaurus.tsv", 0.0)
 
 
 class Proposal(NamedTuple):
@@ -67,7 +70,7 @@ def proposals(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] 
         Proposal(tokens.starts[m.first], tokens.ends[m.last], m.rule.replace, m.rule.rule.pack, m.rule.signature)
         for m in find_matches(text, tokens, cached_index(rules))
     ]
-    for source in sources_for(rules, dictionaries):
+    for source in [*sources_for(rules, dictionaries), THESAURUS]:
         found.extend(Proposal(c.start, c.end, c.text, source.name, c.signature) for c in source.scan(text, tokens))
     return found
 
@@ -127,8 +130,8 @@ def counted_annotations(name: str, data: Mapping[str, object]) -> list[Annotatio
 
 
 def coverage(spun: Sequence[tuple[str, Mapping[str, object]]], rules: tuple[Rule, ...], dictionaries: tuple[str, ...]) -> list[tuple[Annotation, set[str], bool, bool]]:
-    """Return, per counted annotation: the sources covering it alone, whether all
-    together cover it, and whether any proposal touches its span at all."""
+    """Return, per counted annotation: the sources covering it alone, whether the
+    stage's sources together cover it, and whether any of them touches its span at all."""
     results = []
     for name, data in spun:
         text = str(data["spun"])
@@ -138,8 +141,9 @@ def coverage(spun: Sequence[tuple[str, Mapping[str, object]]], rules: tuple[Rule
             by_source[p.source].append(p)
         for ann in counted_annotations(name, data):
             alone = {s for s, ps in by_source.items() if covered(text, ann.start, ann.end, ann.fixes, ps)}
-            together = bool(alone) or covered(text, ann.start, ann.end, ann.fixes, found)
-            touched = any(p.start < ann.end and p.end > ann.start for p in found)
+            staged = [p for p in found if p.source != THESAURUS.name]
+            together = bool(alone - {THESAURUS.name}) or covered(text, ann.start, ann.end, ann.fixes, staged)
+            touched = any(p.start < ann.end and p.end > ann.start for p in staged)
             results.append((ann, alone, together, touched))
     return results
 
@@ -178,14 +182,16 @@ def main() -> None:
     dictionaries = tuple(args.spin_dictionary)
     results = coverage(spun, rules, dictionaries)
 
-    print("| passage | counted | covered (all sources) | touched |")
+    print("| passage | counted | covered (the stage's sources) | touched |")
     print("|---|---|---|---|")
     for name, group in itertools.groupby(results, key=lambda r: r[0].passage):
         rows = list(group)
         print(f"| {name} | {len(rows)} | {sum(r[2] for r in rows)} | {sum(r[3] for r in rows)} |")
     n = len(results)
     together = sum(r[2] for r in results)
-    print(f"coverage, all sources: {together}/{n} ({together / n:.0%}); some proposal touches the span: {sum(r[3] for r in results)}/{n}")
+    print(f"coverage, the stage's sources together: {together}/{n} ({together / n:.0%}); some proposal touches the span: {sum(r[3] for r in results)}/{n}")
+    with_thesaurus = sum(r[2] or THESAURUS.name in r[1] for r in results)
+    print(f"coverage by the stage's sources or the reverse thesaurus alone: {with_thesaurus}/{n} ({with_thesaurus / n:.0%})")
     alone = Counter(s for r in results for s in r[1])
     only = Counter(next(iter(r[1])) for r in results if len(r[1]) == 1)
     for source, count in alone.most_common():

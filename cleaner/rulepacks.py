@@ -38,14 +38,13 @@ KIND_PARAMS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "spinner-groups": (frozenset({"groups", "prior"}), frozenset()),
     "spun-numbers": (frozenset({"prior"}), frozenset()),
     "user-dictionary": (frozenset({"prior", "example_dictionary"}), frozenset()),
-    "reverse-thesaurus": (frozenset({"thesaurus", "prior"}), frozenset()),
     "engine-rule": (frozenset({"engine", "engine_rule"}), frozenset()),
 }
 #: Stage -> the kinds its rules may have.
 STAGE_KINDS: Mapping[str, frozenset[str]] = {
     "normalise": frozenset({"builtin"}),
     "structure": frozenset({"repeated-paragraph", "line-pattern", "pattern"}),
-    "spin": frozenset({"substitution", "thesaurus-fallback", "spinner-groups", "spun-numbers", "user-dictionary", "reverse-thesaurus"}),
+    "spin": frozenset({"substitution", "thesaurus-fallback", "spinner-groups", "spun-numbers", "user-dictionary"}),
     "grammar": frozenset({"engine-rule"}),
 }
 _COMMON_KEYS = frozenset({"id", "kind", "message", "why", "applicability", "examples"})
@@ -265,8 +264,6 @@ def _check_params(name: str, where: str, kind: str, params: Mapping[str, object]
             value = params[key]
             if not isinstance(value, str) or not value.strip():
                 raise RulePackError(f"{name}: {where}: field {key!r}: a non-empty string")
-    if kind == "reverse-thesaurus" and not (Path(name).parent / str(params["thesaurus"])).is_file():
-        raise RulePackError(f"{name}: {where}: field 'thesaurus': no file {params['thesaurus']!r} beside the pack")
     if kind == "thesaurus-fallback":
         for key in ("apply_margin", "report_margin", "common_word_count"):
             if key in params and (not isinstance(params[key], int | float) or isinstance(params[key], bool)):

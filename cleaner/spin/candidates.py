@@ -32,8 +32,11 @@ Sources here:
 - :class:`ThesaurusSource`: a reverse thesaurus (``rules/spin/reverse-thesaurus.tsv``,
   built from WordNet and LibreOffice's English thesaurus by
   ``tools/build_reverse_thesaurus.py``): for a word or phrase the spinner may have
-  written, the everyday words it may have replaced, in the same inflection. It speaks
-  only where no group file does, and is loaded at its first scan.
+  written, the everyday words it may have replaced, in the same inflection, read at
+  its first scan. No rule runs it yet, in the stage or in ``cleaner spin mine``: with
+  the bigram scorer, its candidates were measured as noise (``rules/README.md``, "Reverse
+  thesaurus"), so it waits for a scorer that can tell a word's senses apart;
+  ``benchmarks/spin_candidates.py`` measures what it would add.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from cleaner.errors import RulePackError
-from cleaner.rulepacks import Rule
+from cleaner.rulepacks import Rule, builtin_rules_dir
 from cleaner.spin.patterns import Tokens, is_sentence_start, spaced, tokenize
 
 
@@ -341,28 +344,30 @@ class ThesaurusSource:
     """Reverse thesaurus look-ups: a spun word or phrase -> the words it may have replaced.
 
     A thesaurus links far more words than any spinner's groups, so its candidates are
-    never signatures (they open no gate) and it defers to the sources in ``defer_to``
-    (the group files): where one of them proposes a span, the thesaurus proposes
-    nothing that overlaps it (measured: competing at the same span, its wrong-sense
-    candidates win spans from the groups' right ones under the bigram scorer). The
-    file is read at the first scan, not before.
+    never signatures (they open no gate). The file is read at the first scan.
+
+    >>> src = ThesaurusSource("t", builtin_rules_dir() / "spin" / "reverse-thesaurus.tsv", 0.0)
+    >>> text = "She was instructed by the financial institution."
+    >>> found = src.scan(text, tokenize(text))
+    >>> ("instructed", "told") in {(text[c.start:c.end], c.text) for c in found}
+    True
+    >>> ("financial institution", "bank") in {(text[c.start:c.end], c.text) for c in found}
+    True
     """
 
     name: str
     path: Path
     prior: float
-    defer_to: tuple[CandidateSource, ...] = ()
 
     def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
         """Return a candidate per original for each thesaurus form in the text, longest
-        form first at each word, without overlaps, outside the spans of ``defer_to``.
+        form first at each word, without overlaps.
 
         Words with a digit and ALL-CAPS words (acronyms) are skipped.
         """
         thesaurus = read_reverse_thesaurus(self.path)
         table, phrase_starts = thesaurus.table, thesaurus.phrase_starts
         lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
-        taken = {i for source in self.defer_to for c in source.scan(text, tokens) for i in range(c.first, c.last + 1)}
         found: list[Candidate] = []
         next_free = 0
         hits = map(or_, map(table.__contains__, lowers), map(phrase_starts.__contains__, lowers))
@@ -371,7 +376,7 @@ class ThesaurusSource:
                 continue
             for size in range(phrase_starts.get(lowers[i], 1), 0, -1):
                 last = i + size - 1
-                if last >= len(lowers) or taken.intersection(range(i, last + 1)):
+                if last >= len(lowers):
                     continue
                 form = " ".join(lowers[i : last + 1])
                 originals = table.get(form)
@@ -440,9 +445,4 @@ def _sources_with_rules(rules: tuple[Rule, ...], user_dictionaries: tuple[str, .
             found.append((NumberSource(rule.id, prior), rule))
         elif rule.kind == "user-dictionary":
             found.extend((user_source(path, prior), rule) for path in user_dictionaries)
-    groups = tuple(source for source, _ in found if isinstance(source, GroupSource))
-    for rule in rules:
-        if rule.kind == "reverse-thesaurus":
-            path = Path(rule.source_file).parent / rule.str_param("thesaurus")
-            found.append((ThesaurusSource(rule.id, path, float(rule.param("prior", 0.0)), groups), rule))  # type: ignore[arg-type]
     return tuple(found)
