@@ -2,7 +2,7 @@
 
 Prints figures; it is not a test. Run from the project root:
 
-    .venv/bin/python benchmarks/spin_candidates.py [DEV_DIR] [--missed] [--source NAME]
+    .venv/bin/python benchmarks/spin_candidates.py [DEV_DIR] [--missed] [--spin-dictionary FILE]
 
 Recall is lost in two places: the original is never proposed (candidate generation),
 or it is proposed and not chosen (scoring, the gate). This script measures the first.
