@@ -46,7 +46,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
-from operator import or_
+from operator import methodcaller, or_
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -175,15 +175,21 @@ class GroupSource:
         table = self.by_first_word
         found: list[Candidate] = []
         next_free = 0
-        heads = [w[:-2] if w.endswith("'s") else w for w in lowers]
-        hits = map(or_, map(table.__contains__, lowers), map(table.__contains__, heads))
+        # A possessive first word ("bank's") is looked up by its head; such words are
+        # few, so they are picked from the text's distinct words, in C.
+        possessive = {w for w in filter(methodcaller("endswith", "'s"), set(lowers)) if w[:-2] in table}
+        hits = map(table.__contains__, lowers)
+        if possessive:
+            hits = map(or_, hits, map(possessive.__contains__, lowers))
         for i in compress(range(len(lowers)), hits):
             if i < next_free:
                 continue
-            keys = table.get(lowers[i], ()) + (table.get(heads[i], ()) if heads[i] != lowers[i] else ())
-            for key in sorted(keys, key=len, reverse=True):
+            keys = table.get(lowers[i], ())
+            if lowers[i] in possessive:
+                keys = tuple(sorted(keys + table[lowers[i][:-2]], key=len, reverse=True))
+            for key in keys:
                 last = i + len(key) - 1
-                if last >= len(lowers) or tuple(lowers[i:last]) != key[:-1] or key[-1] not in (lowers[last], heads[last]):
+                if last >= len(lowers) or tuple(lowers[i:last]) != key[:-1] or key[-1] not in (lowers[last], lowers[last][:-2] if lowers[last].endswith("'s") else None):
                     continue
                 written = text[starts[i] : ends[last]]
                 if last > i and not spaced(text, tokens, i, last) and written.lower().replace("’", "'") != _hyphenated(key, lowers[last]):
@@ -191,10 +197,10 @@ class GroupSource:
                 originals, signature, lower_only = self.groups[key]
                 if lower_only and not written.islower():
                     continue
-                possessive = written[-2:] if key[-1] != lowers[last] else ""
+                suffix = written[-2:] if key[-1] != lowers[last] else ""
                 # A signature form with one original leaves the context nothing to decide.
                 contextual = not signature or len(originals) > 1
-                found.extend(Candidate(starts[i], ends[last], i, last, o + possessive, self.name, self.prior, signature, contextual) for o in originals)
+                found.extend(Candidate(starts[i], ends[last], i, last, o + suffix, self.name, self.prior, signature, contextual) for o in originals)
                 next_free = last + 1
                 break
         return found
@@ -248,8 +254,9 @@ _WORD_DIGIT = "|".join(_NUMBER_WORDS)
 _HALF_WORDED = re.compile(rf"(?<![\w.,])(?:(?:{_WORD_DIGIT}|\d+)(?:[.,](?:{_WORD_DIGIT}|\d+))+)(?![\w])", re.IGNORECASE)
 #: A figure, a space, then "%": the spinner's "percent" ("29 %"), as in "29 % of voters".
 _SPACED_PERCENT = re.compile(r"(?<=\d) %(?![\w%])")
-#: A digit written as a word right before "%": "five%", "five %" (the spinner's "5%").
-_WORDED_PERCENT = re.compile(rf"(?<![\w.,])(?:{_WORD_DIGIT})(?= ?%)", re.IGNORECASE)
+#: A digit written as a word right before "%": "five%", "five %" (the spinner's "5%"),
+#: matched on the few characters before each "%".
+_WORDED_PERCENT = re.compile(rf"(?<![\w.,])(?:{_WORD_DIGIT}) ?$", re.IGNORECASE)
 #: The month May written as a modal verb by a spinner that took "May" for "may": a
 #: capitalised "Might" or "Could" inside a sentence (:data:`_DATE_WORDS` before it, or a
 #: day or year after it: "in Might", "Could 4").
@@ -291,10 +298,15 @@ class NumberSource:
         for match in _SPACED_PERCENT.finditer(text):
             first, last = _token_span(tokens, match.start() - 1, match.start())
             found.append(Candidate(match.start(), match.end(), first, last, " percent", self.name, self.prior, False, False))
-        for match in _WORDED_PERCENT.finditer(text):
-            first, last = _token_span(tokens, match.start(), match.end())
-            found.append(Candidate(match.start(), match.end(), first, last, _NUMBER_WORDS[match.group(0).lower()], self.name, self.prior, True, False))
-        for match in _SPUN_MAY.finditer(text):
+        percent = text.find("%")
+        while percent >= 0:
+            match = _WORDED_PERCENT.search(text, max(0, percent - 7), percent)
+            if match and not (match.start() > 0 and (text[match.start() - 1].isalnum() or text[match.start() - 1] in ".,")):
+                word = match.group(0).rstrip()
+                first, last = _token_span(tokens, match.start(), match.start() + len(word))
+                found.append(Candidate(match.start(), match.start() + len(word), first, last, _NUMBER_WORDS[word.lower()], self.name, self.prior, True, False))
+            percent = text.find("%", percent + 1)
+        for match in _SPUN_MAY.finditer(text) if "Might" in text or "Could" in text else ():
             first, last = _token_span(tokens, match.start(), match.start() + 1)
             dated = match.group("day") or (first > 0 and tokens.lowers[first - 1] in _DATE_WORDS and spaced(text, tokens, first - 1, first))
             if dated and not is_sentence_start(text, match.start()):
