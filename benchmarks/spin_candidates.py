@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cleaner.rulepacks import Rule, builtin_rules_dir, load_registry
-from cleaner.spin.candidates import ThesaurusSource, sources_for
+from cleaner.spin.candidates import CandidateSource, ThesaurusSource, sources_for
 from cleaner.spin.patterns import cached_index, find_matches, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +70,8 @@ def proposals(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] 
         Proposal(tokens.starts[m.first], tokens.ends[m.last], m.rule.replace, m.rule.rule.pack, m.rule.signature)
         for m in find_matches(text, tokens, cached_index(rules))
     ]
-    for source in [*sources_for(rules, dictionaries), THESAURUS]:
+    sources: list[CandidateSource | ThesaurusSource] = [*sources_for(rules, dictionaries), THESAURUS]
+    for source in sources:
         found.extend(Proposal(c.start, c.end, c.text, source.name, c.signature) for c in source.scan(text, tokens))
     return found
 
@@ -129,7 +130,9 @@ def counted_annotations(name: str, data: Mapping[str, object]) -> list[Annotatio
     return found
 
 
-def coverage(spun: Sequence[tuple[str, Mapping[str, object]]], rules: tuple[Rule, ...], dictionaries: tuple[str, ...]) -> list[tuple[Annotation, set[str], bool, bool]]:
+def coverage(
+    spun: Sequence[tuple[str, Mapping[str, object]]], rules: tuple[Rule, ...], dictionaries: tuple[str, ...]
+) -> list[tuple[Annotation, set[str], bool, bool]]:
     """Return, per counted annotation: the sources covering it alone, whether the
     stage's sources together cover it, and whether any of them touches its span at all."""
     results = []
@@ -198,7 +201,9 @@ def main() -> None:
         print(f"  {source}: covers {count}/{n} ({count / n:.0%}) alone, {only[source]} that no other source covers")
     for label, texts in (("dev clean passages", clean), ("clean seeds", seeds)):
         total, opened, marked = positions(texts, rules, dictionaries)
-        print(f"{label} ({total} words): candidate positions {sum(opened.values())} ({1000 * sum(opened.values()) / max(total, 1):.0f} per 1,000 words), signatures {sum(marked.values())}")
+        print(
+            f"{label} ({total} words): candidate positions {sum(opened.values())} ({1000 * sum(opened.values()) / max(total, 1):.0f} per 1,000 words), signatures {sum(marked.values())}"
+        )
         for source, count in opened.most_common():
             print(f"  {source}: {count} positions, {marked[source]} signatures")
     if args.missed:

@@ -62,9 +62,13 @@ RELATED_WEIGHT = 0.5
 #: cover function words, and as thesaurus originals ("started" -> "was", via "be")
 #: they would only be noise.
 FUNCTION_WORDS = frozenset(
-    "be is are was were been being am have has had having do does did doing get gets got go goes went "
-    "make makes made come comes came take takes took give gives gave put puts set sets "
-    "can could may might will would shall should must ought the a an this that these those it its".split()
+    {
+        *("be", "is", "are", "was", "were", "been", "being", "am", "have", "has", "had", "having"),
+        *("do", "does", "did", "doing", "get", "gets", "got", "go", "goes", "went", "make", "makes", "made"),
+        *("come", "comes", "came", "take", "takes", "took", "give", "gives", "gave", "put", "puts", "set", "sets"),
+        *("can", "could", "may", "might", "will", "would", "shall", "should", "must", "ought"),
+        *("the", "a", "an", "this", "that", "these", "those", "it", "its"),
+    }
 )
 HEADER = """\
 # Reverse thesaurus for rule spin.thesaurus.reverse (cleaner/spin/candidates.py), built by

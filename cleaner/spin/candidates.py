@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from cleaner.errors import RulePackError
-from cleaner.rulepacks import Rule, builtin_rules_dir
+from cleaner.rulepacks import Rule
 from cleaner.spin.patterns import Tokens, is_sentence_start, spaced, tokenize
 
 
@@ -189,7 +189,11 @@ class GroupSource:
                 keys = tuple(sorted(keys + table[lowers[i][:-2]], key=len, reverse=True))
             for key in keys:
                 last = i + len(key) - 1
-                if last >= len(lowers) or tuple(lowers[i:last]) != key[:-1] or key[-1] not in (lowers[last], lowers[last][:-2] if lowers[last].endswith("'s") else None):
+                if (
+                    last >= len(lowers)
+                    or tuple(lowers[i:last]) != key[:-1]
+                    or key[-1] not in (lowers[last], lowers[last][:-2] if lowers[last].endswith("'s") else None)
+                ):
                     continue
                 written = text[starts[i] : ends[last]]
                 if last > i and not spaced(text, tokens, i, last) and written.lower().replace("’", "'") != _hyphenated(key, lowers[last]):
@@ -262,7 +266,7 @@ _WORDED_PERCENT = re.compile(rf"(?<![\w.,])(?:{_WORD_DIGIT}) ?$", re.IGNORECASE)
 #: day or year after it: "in Might", "Could 4").
 _SPUN_MAY = re.compile(r"\b(?:Might|Could)\b(?![-'’])(?P<day> \d{1,4}\b)?")
 #: Words that introduce a month ("in May", "since May", "mid May").
-_DATE_WORDS = frozenset("in on of since until till by from to early late mid end last next this".split())
+_DATE_WORDS = frozenset({"in", "on", "of", "since", "until", "till", "by", "from", "to", "early", "late", "mid", "end", "last", "next", "this"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,11 +304,13 @@ class NumberSource:
             found.append(Candidate(match.start(), match.end(), first, last, " percent", self.name, self.prior, False, False))
         percent = text.find("%")
         while percent >= 0:
-            match = _WORDED_PERCENT.search(text, max(0, percent - 7), percent)
-            if match and not (match.start() > 0 and (text[match.start() - 1].isalnum() or text[match.start() - 1] in ".,")):
-                word = match.group(0).rstrip()
-                first, last = _token_span(tokens, match.start(), match.start() + len(word))
-                found.append(Candidate(match.start(), match.start() + len(word), first, last, _NUMBER_WORDS[word.lower()], self.name, self.prior, True, False))
+            worded = _WORDED_PERCENT.search(text, max(0, percent - 7), percent)
+            if worded and not (worded.start() > 0 and (text[worded.start() - 1].isalnum() or text[worded.start() - 1] in ".,")):
+                word = worded.group(0).rstrip()
+                first, last = _token_span(tokens, worded.start(), worded.start() + len(word))
+                found.append(
+                    Candidate(worded.start(), worded.start() + len(word), first, last, _NUMBER_WORDS[word.lower()], self.name, self.prior, True, False)
+                )
             percent = text.find("%", percent + 1)
         for match in _SPUN_MAY.finditer(text) if "Might" in text or "Could" in text else ():
             first, last = _token_span(tokens, match.start(), match.start() + 1)
@@ -358,6 +364,7 @@ class ThesaurusSource:
     A thesaurus links far more words than any spinner's groups, so its candidates are
     never signatures (they open no gate). The file is read at the first scan.
 
+    >>> from cleaner.rulepacks import builtin_rules_dir
     >>> src = ThesaurusSource("t", builtin_rules_dir() / "spin" / "reverse-thesaurus.tsv", 0.0)
     >>> text = "She was instructed by the financial institution."
     >>> found = src.scan(text, tokenize(text))
