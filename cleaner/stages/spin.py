@@ -49,9 +49,7 @@ class SpinStage:
             fixes, findings = candidate_repairs(text, found.candidates, tokens, first_gate, quoted, sentence_ends, rules, default_scorer())
             proposal.fixes.extend(fixes)
             proposal.findings.extend(findings)
-            # The reverse thesaurus proposes for nearly every word: the fallback's own
-            # out-of-place test still runs there.
-            covered = [(c.first, c.last) for c in found.candidates if rules[c.source].kind != "reverse-thesaurus"]
+            covered = [(c.first, c.last) for c in found.candidates]
             for rule in cached_index(ctx.rules).fallbacks:
                 fixes, findings = fallback(text, tokens, matches, covered, first_gate, quoted, sentence_ends, rule)
                 proposal.fixes.extend(fixes)
