@@ -27,7 +27,16 @@ Sources here:
   what it writes. A user's spinner dictionary (the file the spinner itself used) is
   *undirected*: any member may have replaced any other, and the scorer decides.
 - :class:`NumberSource`: figures the spinner half wrote in words ("eight.5",
-  "1.eight", "five,22,062") and "percent" turned into a spaced "%" ("29 %").
+  "1.eight", "five,22,062", "five%"), "percent" turned into a spaced "%" ("29 %"),
+  and the month May turned into a modal ("in Might", "Could 4").
+- :class:`ThesaurusSource`: a reverse thesaurus (``rules/spin/reverse-thesaurus.tsv``,
+  built from WordNet and LibreOffice's English thesaurus by
+  ``tools/build_reverse_thesaurus.py``): for a word or phrase the spinner may have
+  written, the everyday words it may have replaced, in the same inflection, read at
+  its first scan. No rule runs it yet, in the stage or in ``cleaner spin mine``: with
+  the bigram scorer, its candidates were measured as noise (``rules/README.md``, "Reverse
+  thesaurus"), so it waits for a scorer that can tell a word's senses apart;
+  ``benchmarks/spin_candidates.py`` measures what it would add.
 """
 
 from __future__ import annotations
@@ -37,12 +46,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from operator import methodcaller, or_
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from cleaner.errors import RulePackError
 from cleaner.rulepacks import Rule
-from cleaner.spin.patterns import Tokens, spaced, tokenize
+from cleaner.spin.patterns import Tokens, is_sentence_start, spaced, tokenize
 
 
 class Candidate(NamedTuple):
@@ -150,25 +160,59 @@ class GroupSource:
 
     def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
         """Return a candidate per original for every spun form in the text, longest
-        form first at each word, without overlaps between forms."""
+        form first at each word, without overlaps between forms.
+
+        A form's words are separated by spaces in the text, or by hyphens where the
+        form has them ("month-to-month"); its last word may carry a possessive "'s"
+        ("financial institution’s"), which the original then carries too.
+
+        >>> src = GroupSource.from_lines("d", ["bank|financial institution", "monthly|month-to-month"], prior=0.0)
+        >>> text = "The financial institution’s month-to-month figures"
+        >>> [(text[c.start:c.end], c.text) for c in src.scan(text, tokenize(text))]
+        [('financial institution’s', 'bank’s'), ('month-to-month', 'monthly')]
+        """
         lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
         table = self.by_first_word
         found: list[Candidate] = []
         next_free = 0
-        for i in compress(range(len(lowers)), map(table.__contains__, lowers)):
+        # A possessive first word ("bank's") is looked up by its head; such words are
+        # few, so they are picked from the text's distinct words, in C.
+        possessive = {w for w in filter(methodcaller("endswith", "'s"), set(lowers)) if w[:-2] in table}
+        hits = map(table.__contains__, lowers)
+        if possessive:
+            hits = map(or_, hits, map(possessive.__contains__, lowers))
+        for i in compress(range(len(lowers)), hits):
             if i < next_free:
                 continue
-            for key in table[lowers[i]]:
+            keys = table.get(lowers[i], ())
+            if lowers[i] in possessive:
+                keys = tuple(sorted(keys + table[lowers[i][:-2]], key=len, reverse=True))
+            for key in keys:
                 last = i + len(key) - 1
-                if tuple(lowers[i : last + 1]) != key or (last > i and not spaced(text, tokens, i, last)):
+                if (
+                    last >= len(lowers)
+                    or tuple(lowers[i:last]) != key[:-1]
+                    or key[-1] not in (lowers[last], lowers[last][:-2] if lowers[last].endswith("'s") else None)
+                ):
+                    continue
+                written = text[starts[i] : ends[last]]
+                if last > i and not spaced(text, tokens, i, last) and written.lower().replace("’", "'") != _hyphenated(key, lowers[last]):
                     continue
                 originals, signature, lower_only = self.groups[key]
-                if lower_only and not text[starts[i] : ends[last]].islower():
+                if lower_only and not written.islower():
                     continue
-                found.extend(Candidate(starts[i], ends[last], i, last, o, self.name, self.prior, signature) for o in originals)
+                suffix = written[-2:] if key[-1] != lowers[last] else ""
+                # A signature form with one original leaves the context nothing to decide.
+                contextual = not signature or len(originals) > 1
+                found.extend(Candidate(starts[i], ends[last], i, last, o + suffix, self.name, self.prior, signature, contextual) for o in originals)
                 next_free = last + 1
                 break
         return found
+
+
+def _hyphenated(key: tuple[str, ...], last_word: str) -> str:
+    """Return a form's words joined by hyphens, its last word as written in the text."""
+    return "-".join((*key[:-1], last_word))
 
 
 def _marks(member: str) -> tuple[str, bool, bool]:
@@ -214,6 +258,15 @@ _WORD_DIGIT = "|".join(_NUMBER_WORDS)
 _HALF_WORDED = re.compile(rf"(?<![\w.,])(?:(?:{_WORD_DIGIT}|\d+)(?:[.,](?:{_WORD_DIGIT}|\d+))+)(?![\w])", re.IGNORECASE)
 #: A figure, a space, then "%": the spinner's "percent" ("29 %"), as in "29 % of voters".
 _SPACED_PERCENT = re.compile(r"(?<=\d) %(?![\w%])")
+#: A digit written as a word right before "%": "five%", "five %" (the spinner's "5%"),
+#: matched on the few characters before each "%".
+_WORDED_PERCENT = re.compile(rf"(?<![\w.,])(?:{_WORD_DIGIT}) ?$", re.IGNORECASE)
+#: The month May written as a modal verb by a spinner that took "May" for "may": a
+#: capitalised "Might" or "Could" inside a sentence (:data:`_DATE_WORDS` before it, or a
+#: day or year after it: "in Might", "Could 4").
+_SPUN_MAY = re.compile(r"\b(?:Might|Could)\b(?![-'’])(?P<day> \d{1,4}\b)?")
+#: Words that introduce a month ("in May", "since May", "mid May").
+_DATE_WORDS = frozenset({"in", "on", "of", "since", "until", "till", "by", "from", "to", "early", "late", "mid", "end", "last", "next", "this"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,13 +275,22 @@ class NumberSource:
 
     Only mixed forms are proposed: a figure with some digit spelled out is never
     ordinary writing, so each is a signature; plain number words ("five years") are left.
+    A capitalised "Might" or "Could" inside a sentence, dated by its neighbours, is the
+    month May to the same spinners (a signature too: "in Might" is not English).
     """
 
     name: str
     prior: float
 
     def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
-        """Return a candidate for every half-worded figure and every spaced "%"."""
+        """Return a candidate for every half-worded figure, every spaced "%" and every
+        "Might"/"Could" standing for May.
+
+        >>> src = NumberSource("n", 6.0)
+        >>> text = "Prices rose five% in Might, and on Could 4 they might fall. Could it be?"
+        >>> [(text[c.start:c.end], c.text) for c in src.scan(text, tokenize(text))]
+        [('five', '5'), ('Might', 'May'), ('Could', 'May')]
+        """
         found = []
         for match in _HALF_WORDED.finditer(text):
             parts = re.split(r"([.,])", match.group(0))
@@ -240,7 +302,112 @@ class NumberSource:
         for match in _SPACED_PERCENT.finditer(text):
             first, last = _token_span(tokens, match.start() - 1, match.start())
             found.append(Candidate(match.start(), match.end(), first, last, " percent", self.name, self.prior, False, False))
+        percent = text.find("%")
+        while percent >= 0:
+            worded = _WORDED_PERCENT.search(text, max(0, percent - 7), percent)
+            if worded and not (worded.start() > 0 and (text[worded.start() - 1].isalnum() or text[worded.start() - 1] in ".,")):
+                word = worded.group(0).rstrip()
+                first, last = _token_span(tokens, worded.start(), worded.start() + len(word))
+                found.append(
+                    Candidate(worded.start(), worded.start() + len(word), first, last, _NUMBER_WORDS[word.lower()], self.name, self.prior, True, False)
+                )
+            percent = text.find("%", percent + 1)
+        for match in _SPUN_MAY.finditer(text) if "Might" in text or "Could" in text else ():
+            first, last = _token_span(tokens, match.start(), match.start() + 1)
+            dated = match.group("day") or (first > 0 and tokens.lowers[first - 1] in _DATE_WORDS and spaced(text, tokens, first - 1, first))
+            if dated and not is_sentence_start(text, match.start()):
+                found.append(Candidate(match.start(), tokens.ends[first], first, first, "May", self.name, self.prior, True, False))
         return sorted(found)
+
+
+class ReverseThesaurus(NamedTuple):
+    """The reverse thesaurus in working form: spun form (words joined by spaces) ->
+    its originals joined by "|" (split only for the forms a text contains)."""
+
+    table: dict[str, str]
+    #: First words of the forms of two or more words, with the longest such form's length.
+    phrase_starts: dict[str, int]
+
+
+@lru_cache(maxsize=4)
+def read_reverse_thesaurus(path: Path) -> ReverseThesaurus:
+    """Read a reverse thesaurus (``spun form<TAB>original|original``) once per process.
+
+    >>> import tempfile; t = Path(tempfile.mkdtemp()) / "r.tsv"
+    >>> _ = t.write_text("# comment\\ntowns\\tcities\\nfinancial institution\\tbank\\n", encoding="utf-8")
+    >>> read_reverse_thesaurus(t)
+    ReverseThesaurus(table={'towns': 'cities', 'financial institution': 'bank'}, phrase_starts={'financial': 2})
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(f"{path}: cannot read the reverse thesaurus: {exc}") from None
+    table: dict[str, str] = {}
+    phrase_starts: dict[str, int] = {}
+    for number, line in enumerate(lines, 1):
+        if not line or line.startswith("#"):
+            continue
+        spun, sep, originals = line.partition("\t")
+        if not sep or not spun or not originals:
+            raise RulePackError(f"{path}:{number}: expected 'spun form<TAB>original|original|...'")
+        table[spun] = originals
+        if " " in spun:
+            first, *rest = spun.split(" ")
+            phrase_starts[first] = max(phrase_starts.get(first, 0), len(rest) + 1)
+    return ReverseThesaurus(table, phrase_starts)
+
+
+@dataclass(frozen=True, slots=True)
+class ThesaurusSource:
+    """Reverse thesaurus look-ups: a spun word or phrase -> the words it may have replaced.
+
+    A thesaurus links far more words than any spinner's groups, so its candidates are
+    never signatures (they open no gate). The file is read at the first scan.
+
+    >>> from cleaner.rulepacks import builtin_rules_dir
+    >>> src = ThesaurusSource("t", builtin_rules_dir() / "spin" / "reverse-thesaurus.tsv", 0.0)
+    >>> text = "She was instructed by the financial institution."
+    >>> found = src.scan(text, tokenize(text))
+    >>> ("instructed", "told") in {(text[c.start:c.end], c.text) for c in found}
+    True
+    >>> ("financial institution", "bank") in {(text[c.start:c.end], c.text) for c in found}
+    True
+    """
+
+    name: str
+    path: Path
+    prior: float
+
+    def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
+        """Return a candidate per original for each thesaurus form in the text, longest
+        form first at each word, without overlaps.
+
+        Words with a digit and ALL-CAPS words (acronyms) are skipped.
+        """
+        thesaurus = read_reverse_thesaurus(self.path)
+        table, phrase_starts = thesaurus.table, thesaurus.phrase_starts
+        lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
+        found: list[Candidate] = []
+        next_free = 0
+        hits = map(or_, map(table.__contains__, lowers), map(phrase_starts.__contains__, lowers))
+        for i in compress(range(len(lowers)), hits):
+            if i < next_free:
+                continue
+            for size in range(phrase_starts.get(lowers[i], 1), 0, -1):
+                last = i + size - 1
+                if last >= len(lowers):
+                    continue
+                form = " ".join(lowers[i : last + 1])
+                originals = table.get(form)
+                if originals is None or (last > i and not spaced(text, tokens, i, last)):
+                    continue
+                written = text[starts[i] : ends[last]]
+                if any(c.isdigit() for c in written) or (written.isupper() and len(written) > 1):
+                    break
+                found.extend(Candidate(starts[i], ends[last], i, last, o, self.name, self.prior, False) for o in originals.split("|"))
+                next_free = last + 1
+                break
+        return found
 
 
 def _token_span(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
