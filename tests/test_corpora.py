@@ -146,3 +146,43 @@ def test_against_says_which_corpus_files_it_did_not_compare(tmp_path: Path) -> N
     checked = run("check", str(source / "news.jsonl"), str(source / "page.html"), "--against", str(tmp_path / "out"), "--no-cache")
     assert "notice: --against compares text outputs only; not compared: news.jsonl" in checked.stderr
     assert "cleaner.stale-output" not in checked.stdout  # the page's committed page.txt is current
+
+
+def test_an_interrupted_run_does_not_count_the_records_of_the_file_it_dropped(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from cleaner.sources.stream import CorpusOutputs
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("A  plain document.\n", encoding="utf-8")
+    (source / "b.jsonl").write_text("".join(json.dumps({"id": f"r{i}", "text": f"Record  {i}."}) + "\n" for i in range(10)), encoding="utf-8")
+    write = CorpusOutputs.write
+    calls = []
+
+    def interrupted_at_the_fifth_record(self, unit, result, target):  # type: ignore[no-untyped-def]
+        calls.append(unit)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        write(self, unit, result, target)
+
+    monkeypatch.setattr(CorpusOutputs, "write", interrupted_at_the_fifth_record)
+    out = tmp_path / "out"
+    result = run("clean", str(source), "-o", str(out), "--no-cache", "--jobs", "1")
+    assert result.exit_code == 130, result.stderr
+    assert "interrupted: 1 of 2 document(s) written" in result.stderr  # a.txt; b.jsonl's four records went with its output
+    assert sorted(p.name for p in out.iterdir()) == ["REPORT.md", "a.txt", "report.json"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["incomplete"] == "interrupted after 1 of 2 document(s)"
+    assert [d["output"] for d in report["documents"]] == ["a.txt"]
+    assert "b.jsonl" not in (out / "REPORT.md").read_text(encoding="utf-8")
+
+
+def test_the_records_of_a_file_that_breaks_off_are_not_counted(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("A  plain document.\n", encoding="utf-8")
+    whole = gzip.compress(("\n".join(json.dumps(r) for r in ROWS * 200) + "\n").encode())
+    (source / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    result = run("clean", str(source), "-o", str(tmp_path / "out"), "--no-cache")
+    assert result.exit_code == 2 and "cleaned 1 document(s), 1 changed" in result.stderr, result.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [d["output"] for d in report["documents"]] == ["a.txt"] and len(report["errors"]) == 1
