@@ -77,6 +77,7 @@ def test_check_and_diff_name_each_record(tmp_path: Path) -> None:
     assert f"{source.as_posix()}:a1:1:25: info normalise.latin-ligatures" in checked.stdout
     assert f"{source.as_posix()}:a3:1:9: info normalise.html-entities" in checked.stdout
     assert checked.exit_code == 2 and f"{source.as_posix()}:2: not a JSON object" in checked.stderr
+    assert "checked 3 documents: " in checked.stderr  # the file's three readable records
     shown = run("diff", str(source)).stdout
     assert f"--- a/{source.as_posix()}:a1\n+++ b/{source.as_posix()}:a1\n" in shown and f"{source.as_posix()}:a2" not in shown
 
