@@ -141,12 +141,32 @@ def test_a_clean_record_without_a_final_newline_is_written_back_byte_for_byte(tm
     assert written[0] == line and json.loads(written[1])["text"] == "Ends twice.\n"
 
 
-def test_against_says_which_corpus_files_it_did_not_compare(tmp_path: Path) -> None:
+def test_against_compares_json_lines_and_parquet_outputs_record_by_record(tmp_path: Path) -> None:
     source = corpus(tmp_path / "in")
-    run("clean", str(source), "-o", str(tmp_path / "out"), "--no-cache")
-    checked = run("check", str(source / "news.jsonl"), str(source / "page.html"), "--against", str(tmp_path / "out"), "--no-cache")
-    assert "notice: --against compares text outputs only; not compared: news.jsonl" in checked.stderr
-    assert "cleaner.stale-output" not in checked.stdout  # the page's committed page.txt is current
+    out = tmp_path / "out"
+    run("clean", str(source), "-o", str(out), "--no-cache")
+    inputs = [str(source / n) for n in ("news.jsonl", "rows.parquet", "more.jsonl.gz", "page.html")]
+    current = run("check", *inputs, "--against", str(out), "--no-cache", "--only", "cleaner.stale-output")
+    assert "cleaner.stale-output" not in current.stdout  # every committed record (and page.txt) is current
+    # One JSON Lines record and one Parquet row edited by hand, one gzip record dropped.
+    lines = (out / "news.jsonl").read_text(encoding="utf-8").splitlines()
+    [a3] = [i for i, line in enumerate(lines) if json.loads(line)["id"] == "a3"]  # the line that was not JSON is gone
+    lines[a3] = json.dumps({**json.loads(lines[a3]), "text": "He said no, edited."})
+    (out / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = pq.read_table(out / "rows.parquet")
+    texts = table.column("text").to_pylist()
+    pq.write_table(table.set_column(table.schema.get_field_index("text"), "text", pa.array([texts[0], "Edited.", texts[2]])), out / "rows.parquet")
+    kept = gzip.decompress((out / "more.jsonl.gz").read_bytes()).decode().splitlines()[:2]
+    (out / "more.jsonl.gz").write_bytes(gzip.compress(("\n".join(kept) + "\n").encode()))
+    stale = run("check", *inputs, "--against", str(out), "--no-cache", "--only", "cleaner.stale-output")
+    found = [line for line in stale.stdout.splitlines() if "cleaner.stale-output" in line]
+    assert len(found) == 3, stale.stdout
+    assert f"{source.as_posix()}/news.jsonl:a3:1:1: warning cleaner.stale-output: {out.as_posix()}/news.jsonl record a3 differs" in stale.stdout
+    assert f"{source.as_posix()}/rows.parquet:a2:1:1: warning cleaner.stale-output: {out.as_posix()}/rows.parquet record a2 differs" in stale.stdout
+    assert f"{source.as_posix()}/more.jsonl.gz:a1:1:1: warning cleaner.stale-output: {out.as_posix()}/more.jsonl.gz holds 2 record(s) with a text, cleaning gives 3" in stale.stdout
+    (out / "rows.parquet").unlink()
+    missing = run("check", str(source / "rows.parquet"), "--against", str(out), "--no-cache", "--only", "cleaner.stale-output")
+    assert missing.stdout.count("cleaner.stale-output") == 1 and f"no committed output at {out.as_posix()}/rows.parquet" in missing.stdout
 
 
 def test_an_interrupted_run_does_not_count_the_records_of_the_file_it_dropped(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
