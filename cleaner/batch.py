@@ -171,9 +171,11 @@ def clean_files(
             between.hold()
             if writes_to is not None:
                 settled.restore(batch, report)
+            # A corpus file holds an unknown number of documents (records): the total is then in files.
+            total = f"document(s) of {len(todo)} input file(s) (each record a document)" if any(is_record_file(p) for p in todo) else f"of {len(todo)} document(s)"
             if report:
-                report.finish(batch.errors, incomplete=f"interrupted after {batch.documents} of {len(todo)} document(s)")
-            raise Interrupted(_interrupted_message(batch, len(todo), write, output_dir, in_place), exit_status=128 + _signal_number(signalled)) from None
+                report.finish(batch.errors, incomplete=f"interrupted after {batch.documents} {total}")
+            raise Interrupted(_interrupted_message(batch, total, write, output_dir, in_place), exit_status=128 + _signal_number(signalled)) from None
         except BaseException:
             corpus.abandon()
             if report:
@@ -542,10 +544,10 @@ def _signal_number(interrupt: KeyboardInterrupt) -> int:
     return interrupt.number if isinstance(interrupt, _Signalled) else signal.SIGINT
 
 
-def _interrupted_message(batch: BatchResult, total: int, write: bool, output_dir: Path | None, in_place: bool) -> str:
-    """Say truthfully what an interrupted batch left behind."""
+def _interrupted_message(batch: BatchResult, total: str, write: bool, output_dir: Path | None, in_place: bool) -> str:
+    """Say truthfully what an interrupted batch left behind (``total``: "of 60 document(s)" or the like)."""
     if not write or (output_dir is None and not in_place):
-        return f"interrupted after {batch.documents} of {total} document(s); nothing was written"
-    done = f"{batch.documents} of {total} document(s) done, {batch.changed} rewritten in place" if in_place else f"{batch.documents} of {total} document(s) written to {output_dir}"
+        return f"interrupted after {batch.documents} {total}; nothing was written"
+    done = f"{batch.documents} {total} done, {batch.changed} rewritten in place" if in_place else f"{batch.documents} {total} written to {output_dir}"
     report = f"; {batch.report_dir / 'report.json'} lists them and is marked incomplete" if batch.report_dir else ""
     return f"interrupted: {done}{report}"

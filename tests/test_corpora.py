@@ -189,10 +189,11 @@ def test_an_interrupted_run_does_not_count_the_records_of_the_file_it_dropped(tm
     out = tmp_path / "out"
     result = run("clean", str(source), "-o", str(out), "--no-cache", "--jobs", "1")
     assert result.exit_code == 130, result.stderr
-    assert "interrupted: 1 of 2 document(s) written" in result.stderr  # a.txt; b.jsonl's four records went with its output
+    # a.txt only: b.jsonl's four records went with its output
+    assert "interrupted: 1 document(s) of 2 input file(s) (each record a document) written" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["REPORT.md", "a.txt", "report.json"]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["incomplete"] == "interrupted after 1 of 2 document(s)"
+    assert report["incomplete"] == "interrupted after 1 document(s) of 2 input file(s) (each record a document)"
     assert [d["output"] for d in report["documents"]] == ["a.txt"]
     assert "b.jsonl" not in (out / "REPORT.md").read_text(encoding="utf-8")
 
