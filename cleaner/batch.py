@@ -36,7 +36,7 @@ from cleaner.api import CleanResult
 from cleaner.cache import ResultCache
 from cleaner.config import Config
 from cleaner.discovery import collect_inputs
-from cleaner.emit.report import REPORT_FILES, REPORT_SIGNATURES, FileError, ReportWriter, document_line, markdown_row
+from cleaner.emit.report import REPORT_FILES, REPORT_SIGNATURES, FileError, ReportWriter, document_line, grammar_engine, markdown_row
 from cleaner.errors import CleanerError, InputError, Interrupted, OutputError, TooLargeError
 from cleaner.executors import Executor, InProcess, Payload, in_order
 from cleaner.fileio import write_atomically, write_in_place
@@ -130,13 +130,20 @@ def clean_files(
     keys: dict[Path | Unit, tuple[bytes, str, Config]] = {}
     corpus = CorpusOutputs(config)
     writes_to = output_dir if write and not in_place else None
+    # The counts and report as of the last output in place: the records of a corpus file
+    # whose output is dropped (it broke off, the run was interrupted) are rolled back to it.
+    settled = _Settled(batch, report)
     with _interrupts_between_documents() as between:
         try:
             for tag, outcome in in_order(runner, _jobs(todo, config, cache, keys, refuse_records=in_place and write)):
                 path = tag.path if isinstance(tag, Unit) else tag
                 if isinstance(tag, Unit) and tag.end:
                     with between:
-                        _finish_corpus_file(tag, corpus, batch, writes_to / names[path] if writes_to else None)
+                        committed = _finish_corpus_file(tag, corpus, batch, writes_to / names[path] if writes_to else None)
+                        if writes_to is None or committed:
+                            settled = _Settled(batch, report)
+                        else:
+                            settled.restore(batch, report)
                     if progress:
                         progress.advance(path)
                     continue
@@ -155,14 +162,20 @@ def clean_files(
                         _deliver_record(tag, outcome, corpus, names[path], resolved_inputs, batch, report, output_dir=writes_to, fail_on=fail_on)
                     else:
                         _deliver(path, outcome, names[path], resolved_inputs, batch, report, output_dir=output_dir if write else None, in_place=in_place and write, fail_on=fail_on, allow_read_only=allow_read_only)
-                if keep_results:
-                    batch.results.append((outcome, names[path]))
+                    if keep_results:
+                        batch.results.append((outcome, names[path]))
+                    if not isinstance(tag, Unit):
+                        settled = _Settled(batch, report)
         except KeyboardInterrupt as signalled:
             corpus.abandon()
             between.hold()
+            if writes_to is not None:
+                settled.restore(batch, report)
+            # A corpus file holds an unknown number of documents (records): the total is then in files.
+            total = f"document(s) of {len(todo)} input file(s) (each record a document)" if any(is_record_file(p) for p in todo) else f"of {len(todo)} document(s)"
             if report:
-                report.finish(batch.errors, incomplete=f"interrupted after {batch.documents} of {len(todo)} document(s)")
-            raise Interrupted(_interrupted_message(batch, len(todo), write, output_dir, in_place), exit_status=128 + _signal_number(signalled)) from None
+                report.finish(batch.errors, incomplete=f"interrupted after {batch.documents} {total}")
+            raise Interrupted(_interrupted_message(batch, total, write, output_dir, in_place), exit_status=128 + _signal_number(signalled)) from None
         except BaseException:
             corpus.abandon()
             if report:
@@ -298,7 +311,7 @@ def _account(result: CleanResult, name: str, batch: BatchResult, report: ReportW
     batch.changed += result.changed
     batch.problems += remaining_problems(result, fail_on)
     if report:
-        report.add(document_line(result, name, report.shared), markdown_row(result))
+        report.add(document_line(result, name, report.shared), markdown_row(result), grammar_engine(result))
 
 
 def _deliver_record(
@@ -328,14 +341,33 @@ def _deliver_record(
     _account(result, name, batch, report, fail_on)
 
 
-def _finish_corpus_file(unit: Unit, corpus: CorpusOutputs, batch: BatchResult, target: Path | None) -> None:
-    """Commit a corpus file's output at its end, or report why it broke off (its output dropped)."""
+def _finish_corpus_file(unit: Unit, corpus: CorpusOutputs, batch: BatchResult, target: Path | None) -> bool:
+    """Commit a corpus file's output at its end, or report why it broke off (its output dropped).
+
+    Returns whether the output was committed.
+    """
     if unit.failed:
         batch.errors.append(FileError(unit.path.as_posix(), unit.failed))
     try:
-        corpus.finish(unit, target)
+        return corpus.finish(unit, target)
     except OSError as exc:
         batch.errors.append(FileError(unit.path.as_posix(), f"error[C203]: {target}: cannot write: {exc.strerror or exc}"))
+        return False
+
+
+class _Settled:
+    """A batch's counts and report position at a moment every counted document's output exists."""
+
+    def __init__(self, batch: BatchResult, report: ReportWriter | None) -> None:
+        self._counts = (batch.documents, batch.changed, batch.problems, len(batch.results))
+        self._report = report.mark() if report else None
+
+    def restore(self, batch: BatchResult, report: ReportWriter | None) -> None:
+        """Uncount the documents delivered since (records of a file whose output was dropped)."""
+        batch.documents, batch.changed, batch.problems, results = self._counts
+        del batch.results[results:]
+        if report and self._report:
+            report.rollback(self._report)
 
 
 def _config_view(config: Config) -> dict[str, object]:
@@ -512,10 +544,10 @@ def _signal_number(interrupt: KeyboardInterrupt) -> int:
     return interrupt.number if isinstance(interrupt, _Signalled) else signal.SIGINT
 
 
-def _interrupted_message(batch: BatchResult, total: int, write: bool, output_dir: Path | None, in_place: bool) -> str:
-    """Say truthfully what an interrupted batch left behind."""
+def _interrupted_message(batch: BatchResult, total: str, write: bool, output_dir: Path | None, in_place: bool) -> str:
+    """Say truthfully what an interrupted batch left behind (``total``: "of 60 document(s)" or the like)."""
     if not write or (output_dir is None and not in_place):
-        return f"interrupted after {batch.documents} of {total} document(s); nothing was written"
-    done = f"{batch.documents} of {total} document(s) done, {batch.changed} rewritten in place" if in_place else f"{batch.documents} of {total} document(s) written to {output_dir}"
+        return f"interrupted after {batch.documents} {total}; nothing was written"
+    done = f"{batch.documents} {total} done, {batch.changed} rewritten in place" if in_place else f"{batch.documents} {total} written to {output_dir}"
     report = f"; {batch.report_dir / 'report.json'} lists them and is marked incomplete" if batch.report_dir else ""
     return f"interrupted: {done}{report}"

@@ -9,15 +9,18 @@ right line. Formats for people and machines are in :mod:`cleaner.emit.formats`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 from cleaner.api import CleanResult
 from cleaner.config import Config
 from cleaner.document import line_index
 from cleaner.edits import to_input_offset
+from cleaner.errors import CleanerError
 from cleaner.model import Applicability, Severity, SkipReason
+from cleaner.sources import Record, RecordOptions, format_of
 
 
 #: Why a fix may go unapplied without anything being wrong.
@@ -118,14 +121,57 @@ def stale_output(result: CleanResult, committed: Path) -> Problem | None:
     try:
         current = committed.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Problem(result.source, 1, 1, 1, 1, Severity.WARNING, "cleaner.stale-output", f"no committed output at {committed.as_posix()}: run 'cleaner clean'", "")
+        return _stale(result.source, f"no committed output at {committed.as_posix()}: run 'cleaner clean'")
     except (OSError, UnicodeDecodeError) as exc:
-        return Problem(result.source, 1, 1, 1, 1, Severity.WARNING, "cleaner.stale-output", f"cannot read committed output {committed.as_posix()}: {exc}", "")
+        return _stale(result.source, f"cannot read committed output {committed.as_posix()}: {exc}")
     if current == result.output:
         return None
-    old, new = current.splitlines(), result.output.splitlines()
-    line = next((i + 1 for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)) + 1)
-    return Problem(result.source, 1, 1, 1, 1, Severity.WARNING, "cleaner.stale-output", f"{committed.as_posix()} differs from what cleaning produces now (first at output line {line}): run 'cleaner clean'", "")
+    return _stale(result.source, f"{committed.as_posix()} differs from what cleaning produces now (first at output line {_first_difference(current, result.output)}): run 'cleaner clean'")
+
+
+def stale_records(results: Sequence[CleanResult], committed: Path, options: RecordOptions) -> list[Problem]:
+    """Compare a committed JSON Lines or Parquet output with what cleaning produces now, record by record.
+
+    The committed file holds the input's records in order, less the lines that were not
+    JSON (left out of the output); a record without its text passes through, so the
+    n-th record with a text there is the n-th cleaned record (ids may be line numbers,
+    which those left-out lines shift, so records are paired by order). Each record that
+    differs is a warning at that record; a missing or unreadable file, or one with
+    another number of records, is one warning at the file's first record.
+    """
+    first, name = results[0].source, committed.as_posix()
+    if not committed.is_file():
+        return [_stale(first, f"no committed output at {name}: run 'cleaner clean'")]
+    problems, held = [], 0
+    try:
+        records = (r for r in format_of(committed).read(committed, options) if isinstance(r, Record))
+        for result, record in zip_longest(results, records):
+            held += record is not None
+            if result is not None and record is not None and record.text != result.output:
+                line = _first_difference(record.text, result.output)
+                problems.append(_stale(result.source, f"{name} record {record.id} differs from what cleaning produces now (first at line {line} of its text): run 'cleaner clean'"))
+    except CleanerError as exc:
+        return [_stale(first, f"cannot read committed output {name}: {exc.one_line()}")]
+    except OSError as exc:
+        return [_stale(first, f"cannot read committed output {name}: {exc.strerror or exc}")]
+    if held != len(results):
+        problems.insert(0, _stale(first, f"{name} holds {held} record(s) with a text, cleaning gives {len(results)}: run 'cleaner clean'"))
+    return problems
+
+
+def _stale(source: str, message: str) -> Problem:
+    """A stale committed output, reported at the start of ``source``."""
+    return Problem(source, 1, 1, 1, 1, Severity.WARNING, "cleaner.stale-output", message, "")
+
+
+def _first_difference(old: str, new: str) -> int:
+    """Return the 1-based number of the first line where ``old`` and ``new`` differ.
+
+    >>> _first_difference("a\\nb\\n", "a\\nc\\n"), _first_difference("a\\n", "a\\nb\\n")
+    (2, 2)
+    """
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    return next((i + 1 for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b), min(len(old_lines), len(new_lines)) + 1)
 
 
 def only_lines(problems: Iterable[Problem], changed: dict[str, set[int]]) -> list[Problem]:

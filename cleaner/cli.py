@@ -503,7 +503,7 @@ def check(
     Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 for usage or
     input errors. PATH '-' reads standard input (name it with --stdin-filename).
     """
-    from cleaner.checks import failing, only_lines, problems_of, stale_output
+    from cleaner.checks import failing, only_lines, problems_of, stale_output, stale_records
     from cleaner.emit.formats import render, statistics as per_rule, summary
 
     run = _pop_batch_options(flags, quiet=quiet)
@@ -525,18 +525,20 @@ def check(
     else:
         batch = _run_batch(targets, config, None, run, write=False) if targets else BatchResult()
     from cleaner.sources import is_record_file
+    from cleaner.sources.stream import options_of
 
     problems = []
-    not_compared: set[str] = set()
+    records: dict[str, list[CleanResult]] = {}
     for result, name in batch.results:
         problems += problems_of(result, config.for_path(result.source) if reads_stdin else config)
         if committed is not None and name and is_record_file(Path(name)):
-            not_compared.add(name)  # a record's cleaned text is one line of its committed file
+            records.setdefault(name, []).append(result)  # compared with the committed file's records below
         elif committed is not None:
             stale = stale_output(result, committed / (name or Path(result.source).name))
             problems += [stale] if stale else []
-    if not_compared:
-        click.echo(f"notice: --against compares text outputs only; not compared: {', '.join(sorted(not_compared))}", err=True)
+    if committed is not None:
+        for name, results in records.items():
+            problems += stale_records(results, committed / name, options_of(config))
     if only_rules:
         problems = [p for p in problems if any(matches_prefix(p.rule, prefix) for prefix in only_rules)]
     if changed_since and changed_lines_only:

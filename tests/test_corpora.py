@@ -77,6 +77,7 @@ def test_check_and_diff_name_each_record(tmp_path: Path) -> None:
     assert f"{source.as_posix()}:a1:1:25: info normalise.latin-ligatures" in checked.stdout
     assert f"{source.as_posix()}:a3:1:9: info normalise.html-entities" in checked.stdout
     assert checked.exit_code == 2 and f"{source.as_posix()}:2: not a JSON object" in checked.stderr
+    assert "checked 3 documents: " in checked.stderr  # the file's three readable records
     shown = run("diff", str(source)).stdout
     assert f"--- a/{source.as_posix()}:a1\n+++ b/{source.as_posix()}:a1\n" in shown and f"{source.as_posix()}:a2" not in shown
 
@@ -140,9 +141,70 @@ def test_a_clean_record_without_a_final_newline_is_written_back_byte_for_byte(tm
     assert written[0] == line and json.loads(written[1])["text"] == "Ends twice.\n"
 
 
-def test_against_says_which_corpus_files_it_did_not_compare(tmp_path: Path) -> None:
+def test_against_compares_json_lines_and_parquet_outputs_record_by_record(tmp_path: Path) -> None:
     source = corpus(tmp_path / "in")
-    run("clean", str(source), "-o", str(tmp_path / "out"), "--no-cache")
-    checked = run("check", str(source / "news.jsonl"), str(source / "page.html"), "--against", str(tmp_path / "out"), "--no-cache")
-    assert "notice: --against compares text outputs only; not compared: news.jsonl" in checked.stderr
-    assert "cleaner.stale-output" not in checked.stdout  # the page's committed page.txt is current
+    out = tmp_path / "out"
+    run("clean", str(source), "-o", str(out), "--no-cache")
+    inputs = [str(source / n) for n in ("news.jsonl", "rows.parquet", "more.jsonl.gz", "page.html")]
+    current = run("check", *inputs, "--against", str(out), "--no-cache", "--only", "cleaner.stale-output")
+    assert "cleaner.stale-output" not in current.stdout  # every committed record (and page.txt) is current
+    # One JSON Lines record and one Parquet row edited by hand, one gzip record dropped.
+    lines = (out / "news.jsonl").read_text(encoding="utf-8").splitlines()
+    [a3] = [i for i, line in enumerate(lines) if json.loads(line)["id"] == "a3"]  # the line that was not JSON is gone
+    lines[a3] = json.dumps({**json.loads(lines[a3]), "text": "He said no, edited."})
+    (out / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = pq.read_table(out / "rows.parquet")
+    texts = table.column("text").to_pylist()
+    pq.write_table(table.set_column(table.schema.get_field_index("text"), "text", pa.array([texts[0], "Edited.", texts[2]])), out / "rows.parquet")
+    kept = gzip.decompress((out / "more.jsonl.gz").read_bytes()).decode().splitlines()[:2]
+    (out / "more.jsonl.gz").write_bytes(gzip.compress(("\n".join(kept) + "\n").encode()))
+    stale = run("check", *inputs, "--against", str(out), "--no-cache", "--only", "cleaner.stale-output")
+    found = [line for line in stale.stdout.splitlines() if "cleaner.stale-output" in line]
+    assert len(found) == 3, stale.stdout
+    assert f"{source.as_posix()}/news.jsonl:a3:1:1: warning cleaner.stale-output: {out.as_posix()}/news.jsonl record a3 differs" in stale.stdout
+    assert f"{source.as_posix()}/rows.parquet:a2:1:1: warning cleaner.stale-output: {out.as_posix()}/rows.parquet record a2 differs" in stale.stdout
+    assert f"{source.as_posix()}/more.jsonl.gz:a1:1:1: warning cleaner.stale-output: {out.as_posix()}/more.jsonl.gz holds 2 record(s) with a text, cleaning gives 3" in stale.stdout
+    (out / "rows.parquet").unlink()
+    missing = run("check", str(source / "rows.parquet"), "--against", str(out), "--no-cache", "--only", "cleaner.stale-output")
+    assert missing.stdout.count("cleaner.stale-output") == 1 and f"no committed output at {out.as_posix()}/rows.parquet" in missing.stdout
+
+
+def test_an_interrupted_run_does_not_count_the_records_of_the_file_it_dropped(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from cleaner.sources.stream import CorpusOutputs
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("A  plain document.\n", encoding="utf-8")
+    (source / "b.jsonl").write_text("".join(json.dumps({"id": f"r{i}", "text": f"Record  {i}."}) + "\n" for i in range(10)), encoding="utf-8")
+    write = CorpusOutputs.write
+    calls = []
+
+    def interrupted_at_the_fifth_record(self, unit, result, target):  # type: ignore[no-untyped-def]
+        calls.append(unit)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        write(self, unit, result, target)
+
+    monkeypatch.setattr(CorpusOutputs, "write", interrupted_at_the_fifth_record)
+    out = tmp_path / "out"
+    result = run("clean", str(source), "-o", str(out), "--no-cache", "--jobs", "1")
+    assert result.exit_code == 130, result.stderr
+    # a.txt only: b.jsonl's four records went with its output
+    assert "interrupted: 1 document(s) of 2 input file(s) (each record a document) written" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["REPORT.md", "a.txt", "report.json"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["incomplete"] == "interrupted after 1 document(s) of 2 input file(s) (each record a document)"
+    assert [d["output"] for d in report["documents"]] == ["a.txt"]
+    assert "b.jsonl" not in (out / "REPORT.md").read_text(encoding="utf-8")
+
+
+def test_the_records_of_a_file_that_breaks_off_are_not_counted(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("A  plain document.\n", encoding="utf-8")
+    whole = gzip.compress(("\n".join(json.dumps(r) for r in ROWS * 200) + "\n").encode())
+    (source / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    result = run("clean", str(source), "-o", str(tmp_path / "out"), "--no-cache")
+    assert result.exit_code == 2 and "cleaned 1 document(s), 1 changed" in result.stderr, result.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [d["output"] for d in report["documents"]] == ["a.txt"] and len(report["errors"]) == 1

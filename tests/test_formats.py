@@ -136,7 +136,7 @@ def test_text_is_one_finding_a_line_sorted_with_invisible_characters_shown(tmp_p
     assert any("(suggest: ␠)" in line for line in lines)
     assert code == 1
     [summary] = err.splitlines()
-    assert summary.startswith("checked 2 files: ") and "normalise.repeated-spaces ×3" in summary and "no input errors" in summary
+    assert summary.startswith("checked 2 documents: ") and "normalise.repeated-spaces ×3" in summary and "no input errors" in summary
 
 
 def test_summary_says_input_errors_and_statistics_count_per_rule(tmp_path: Path) -> None:

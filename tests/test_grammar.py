@@ -129,6 +129,10 @@ def test_languagetool_server_fixes_allowlisted_rules_and_names_itself(languageto
     assert result.stages["grammar"]["engine"] == "languagetool"
     assert result.stages["grammar"]["version"] == pinned_version()
     assert {f.rule_id for _, f in result.log.applied} >= {"grammar.languagetool.en-a-vs-an", "grammar.languagetool.with-out", "grammar.languagetool.english-word-repeat-rule"}
+    # LanguageTool's own ids travel with the project's: as evidence and at the end of the message.
+    shown = {f.rule_id: (f.evidence["engine_rule"], f.message) for _, f in result.log.applied}
+    assert shown["grammar.languagetool.en-a-vs-an"] == ("EN_A_VS_AN", "Wrong indefinite article. [EN_A_VS_AN]")
+    assert shown["grammar.languagetool.with-out"][0] == "WITH_OUT"
 
 
 BRITISH = "Witkoff met Dmitriev in Druzhkivka and Kyiv; plans were centred and finalised.\n"
@@ -192,9 +196,17 @@ def test_clean_seeds_report_names_languagetool_its_version_and_rule_ids(language
     assert result.exit_code in (0, 1), result.output
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert {(d["grammar"]["engine"], d["grammar"]["version"]) for d in report["documents"]} == {("languagetool", pinned_version())}
-    rules = {f["rule"] for d in report["documents"] for p in d["passes"] for f in p["findings"] if f["rule"].startswith("grammar.")}
+    findings = [f for d in report["documents"] for p in d["passes"] for f in p["findings"] if f["rule"].startswith("grammar.")]
+    rules = {f["rule"] for f in findings}
     assert "grammar.languagetool.morfologik-rule-en-gb" in rules
     assert not [r for r in rules if not r.startswith("grammar.languagetool.")]
+    # Each finding shows LanguageTool's own rule id (evidence and message), the one its documentation uses.
+    spelling = [f for f in findings if f["rule"] == "grammar.languagetool.morfologik-rule-en-gb"]
+    assert {f["evidence"]["engine_rule"] for f in spelling} == {"MORFOLOGIK_RULE_EN_GB"}
+    assert all(report["messages"][f["message"]].endswith(" [MORFOLOGIK_RULE_EN_GB]") for f in spelling)
+    assert f"Grammar engine: languagetool {pinned_version()} " in (out / "REPORT.md").read_text(encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", str(SEEDS[1]), "--grammar", "languagetool", "--languagetool-url", languagetool_url, "--exit-zero"])
+    assert "grammar.languagetool.morfologik-rule-en-gb: Possible spelling mistake found. [MORFOLOGIK_RULE_EN_GB]" in checked.output, checked.output
 
 
 def test_languagetool_without_a_server_says_in_one_line_how_to_get_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

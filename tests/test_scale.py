@@ -62,6 +62,32 @@ def test_dask_cluster_of_worker_processes_matches_the_local_run(tmp_path: Path) 
     assert same_tree(tmp_path / "local", tmp_path / "dask")
 
 
+def test_records_of_corpus_files_go_through_dask_one_task_each(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed", reason="Dask is the 'dask' extra")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from distributed.diagnostics.task_stream import TaskStreamPlugin
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text("".join(json.dumps({"id": f"r{i}", "text": f"Record  {i}, signiﬁcantly.", "n": i}) + "\n" for i in range(7)), encoding="utf-8")
+    pq.write_table(pa.table({"id": ["p1", "p2", "p3"], "text": ["Row  one.", "Row two.\n", "He said &quot;no&quot;."]}), corpus / "b.parquet")
+
+    def run(out: Path, *extra: str) -> None:
+        result = CliRunner().invoke(main, ["clean", str(corpus), "-o", str(out), "--grammar", "off", "--no-cache", *extra], catch_exceptions=False)
+        assert result.exit_code == 0 and "cleaned 10 document(s)" in result.stderr, result.stderr
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        tasks = TaskStreamPlugin(cluster.scheduler)  # the scheduler runs in this process: it records every task it ran
+        cluster.scheduler.add_plugin(tasks)
+        run(tmp_path / "dask", "--executor", "dask", "--scheduler", cluster.scheduler_address)
+        cleaned = [t for t in tasks.buffer if t["key"].startswith("clean_payload-")]
+        workers = set(cluster.scheduler.workers)
+    assert len(cleaned) == 10 and {t["worker"] for t in cleaned} <= workers  # one task per record, not per file
+    run(tmp_path / "local", "--jobs", "1")
+    assert same_tree(tmp_path / "local", tmp_path / "dask")
+
+
 def test_dask_without_a_scheduler_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["clean", SEEDS, "-o", str(tmp_path / "x"), "--executor", "dask"])
     assert result.exit_code == 2 and "--scheduler" in result.stderr

@@ -107,15 +107,17 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary(problems: Sequence[Problem], files: int, errors: Sequence[FileError], *, names: int = 6) -> str:
+def summary(problems: Sequence[Problem], documents: int, errors: Sequence[FileError], *, names: int = 6) -> str:
     """Say what is left in one line: problems by severity, the rules they come from, input errors.
 
-    "Input error" is a file that could not be checked; "error" alone is a severity.
+    ``documents`` counts what was checked: a text file is one, a JSON Lines or Parquet
+    file one per record. "Input error" is a file or record that could not be checked;
+    "error" alone is a severity.
     """
     shown = [p for p in problems if not p.suppressed]
     levels = Counter(p.severity for p in shown)
     by_level = ", ".join(f"{levels[s]} info" if s is Severity.INFO else _plural(levels[s], s.label) for s in sorted(levels, reverse=True))
-    head = f"checked {_plural(files, 'file')}: {_plural(len(shown), 'problem')}" + (f" ({by_level})" if by_level else "")
+    head = f"checked {_plural(documents, 'document')}: {_plural(len(shown), 'problem')}" + (f" ({by_level})" if by_level else "")
     counts = Counter(p.rule for p in shown).most_common()
     listed = ", ".join(f"{rule} ×{n}" if n > 1 else rule for rule, n in counts[:names])
     more = f" and {_plural(len(counts) - names, 'more rule')}" if len(counts) > names else ""

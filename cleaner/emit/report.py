@@ -203,14 +203,35 @@ class ReportWriter:
         config_json = _indented(json.dumps(dict(config), ensure_ascii=False, indent=2, sort_keys=True), 2)
         self._stream.write(f'{{\n  "config": {config_json},\n  "documents": [')
         self._first = True
+        #: The grammar engines (name and version) the documents were checked with, in the order met.
+        self._engines: list[str] = []
 
-    def add(self, document_line: str, row: str) -> None:
-        """Append one document: its :func:`document_line` and its :func:`markdown_row`."""
+    def add(self, document_line: str, row: str, engine: str = "") -> None:
+        """Append one document: its :func:`document_line`, its :func:`markdown_row` and its :func:`grammar_engine`."""
+        if engine and engine not in self._engines:
+            self._engines.append(engine)
         with self._writing():
             self._stream.write(("\n" if self._first else ",\n") + "    " + document_line)
         self._first = False
         with self._writing():
             self._rows.write(row + "\n")
+
+    def mark(self) -> tuple[int, int, bool]:
+        """Say where the report stands now, for :meth:`rollback` to return to."""
+        with self._writing():
+            return self._stream.tell(), self._rows.tell(), self._first
+
+    def rollback(self, mark: tuple[int, int, bool]) -> None:
+        """Drop the documents added since ``mark``: the records of a corpus file whose output was dropped.
+
+        The report lists only documents whose output exists; the shared lists may keep
+        a few entries no document points to, which is harmless.
+        """
+        stream_at, rows_at, self._first = mark
+        with self._writing():
+            for stream, at in ((self._stream, stream_at), (self._rows, rows_at)):
+                stream.seek(at)
+                stream.truncate()
 
     def finish(self, errors: Sequence[FileError], *, incomplete: str = "") -> None:
         """Close the JSON with the errors and the header fields; write ``REPORT.md``.
@@ -230,7 +251,7 @@ class ReportWriter:
             os.replace(self._temporary, self.folder / "report.json")
             self._rows.seek(0)
             rows = (line.rstrip("\n") for line in self._rows)
-            write_atomically(self.folder / "REPORT.md", (line + "\n" for line in markdown_lines(rows, errors, incomplete=incomplete)))
+            write_atomically(self.folder / "REPORT.md", (line + "\n" for line in markdown_lines(rows, errors, incomplete=incomplete, engines=self._engines)))
             self._rows.close()
 
     @contextmanager
@@ -316,6 +337,18 @@ def log_from_json(document: Mapping[str, object], report: Mapping[str, object]) 
     return EditLog(str(document["input"]), str(document["text_sha256"]), passes)
 
 
+def grammar_engine(result: CleanResult) -> str:
+    """Name the grammar engine and version a document was checked with (``off`` for none).
+
+    >>> from types import SimpleNamespace
+    >>> grammar_engine(SimpleNamespace(stages={"grammar": {"engine": "languagetool", "version": "6.8"}})), grammar_engine(SimpleNamespace(stages={}))
+    ('languagetool 6.8', 'off')
+    """
+    grammar = result.stages.get("grammar", {})
+    engine = grammar.get("engine")
+    return f"{engine} {grammar.get('version', '')}".strip() if engine else "off"
+
+
 def grammar_counts(result: CleanResult) -> str:
     """Summarise grammar findings before → after cleaning, with the categories that moved.
 
@@ -373,11 +406,16 @@ def markdown_page(rows: Iterable[str], errors: Sequence[FileError], *, incomplet
     return "\n".join(markdown_lines(rows, errors, incomplete=incomplete)) + "\n"
 
 
-def markdown_lines(rows: Iterable[str], errors: Sequence[FileError], *, incomplete: str = "") -> Iterator[str]:
-    """Yield the lines of ``REPORT.md`` one at a time (rows are streamed from disk)."""
+def markdown_lines(rows: Iterable[str], errors: Sequence[FileError], *, incomplete: str = "", engines: Sequence[str] = ()) -> Iterator[str]:
+    """Yield the lines of ``REPORT.md`` one at a time (rows are streamed from disk).
+
+    ``engines`` are the grammar engines the documents were checked with (:func:`grammar_engine`).
+    """
     yield _MARKDOWN_HEADER[0]
     if incomplete:
         yield from ["", f"**Incomplete:** {incomplete}; only the documents below were written."]
+    if engines:
+        yield from ["", f"Grammar engine: {', '.join(engines)} (each grammar finding's message ends with the engine's own rule id in brackets)."]
     yield from _MARKDOWN_HEADER[1:]
     yield from rows
     if errors:

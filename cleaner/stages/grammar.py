@@ -3,7 +3,13 @@
 A finding becomes a fix only when its engine rule is on an allowlist in
 ``rules/grammar/`` (with the reason written there), it has exactly one suggestion, and
 it is not a spelling finding. Everything else is reported with its position and
-suggestions. The rule id is ``grammar.<engine>.<engine rule in kebab case>`` for both.
+suggestions. The rule id is ``grammar.<engine>.<engine rule in kebab case>`` for both,
+the project's one scheme (lower-case slugs a rule pack can declare and select/ignore
+prefixes can name). The engine's own rule id (LanguageTool's ``EN_A_VS_AN``, Harper's
+``AnA``) is not lost in that translation: every fix and finding carries it as evidence
+``engine_rule`` and at the end of its message (``Wrong indefinite article.
+[EN_A_VS_AN]``), so the report, ``check`` and every output format show the name the
+engine's own documentation uses.
 """
 
 from __future__ import annotations
@@ -24,6 +30,15 @@ _INFO_CATEGORIES = frozenset({"spelling", "readability", "style"})
 def rule_id(engine: str, engine_rule: str) -> str:
     """Return the one id a finding of ``engine_rule`` has everywhere."""
     return f"grammar.{engine}.{kebab(engine_rule)}"
+
+
+def engine_message(message: str, engine_rule: str) -> str:
+    """Return ``message`` ending with the engine's own rule id.
+
+    >>> engine_message("Wrong indefinite article.", "EN_A_VS_AN")
+    'Wrong indefinite article. [EN_A_VS_AN]'
+    """
+    return f"{message} [{engine_rule}]"
 
 
 def allowlist(rules: tuple[Rule, ...], engine: str) -> dict[str, Rule]:
@@ -67,7 +82,7 @@ class GrammarStage:
             if entry and len(match.suggestions) == 1 and category not in _NEVER_APPLIED:
                 edit = Edit(match.start, match.end, text[match.start : match.end], match.suggestions[0])
                 evidence = {"engine": engine.name, "engine_rule": match.engine_rule, "engine_message": match.message}
-                proposal.fixes.append(Fix(entry.id, (edit,), entry.applicability, entry.message, evidence))
+                proposal.fixes.append(Fix(entry.id, (edit,), entry.applicability, engine_message(entry.message, match.engine_rule), evidence))
                 continue
             severity = Severity.INFO if category in _INFO_CATEGORIES else Severity.WARNING
             proposal.findings.append(
@@ -75,10 +90,10 @@ class GrammarStage:
                     rule_id(engine.name, match.engine_rule),
                     match.start,
                     match.end,
-                    match.message,
+                    engine_message(match.message, match.engine_rule),
                     severity,
                     suggestions=match.suggestions[:5],
-                    evidence={"category": category, "text": text[match.start : match.end][:200]},
+                    evidence={"category": category, "engine_rule": match.engine_rule, "text": text[match.start : match.end][:200]},
                 )
             )
         return proposal
