@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,8 +107,9 @@ def test_a_runaway_document_is_an_error_line_at_the_time_limit_and_the_batch_goe
 
     corpus = tmp_path / "in"
     corpus.mkdir()
-    # About 400 KB of article text: several seconds to clean, far past a 1 s limit.
-    (corpus / "big.txt").write_text((SPUN_SEED.read_text(encoding="utf-8") + "\n\n") * 60, encoding="utf-8")
+    # About 4 MB of article text: several seconds to clean even in a worker that has
+    # loaded everything beforehand, far past a 1 s limit.
+    (corpus / "big.txt").write_text((SPUN_SEED.read_text(encoding="utf-8") + "\n\n") * 600, encoding="utf-8")
     (corpus / "small.txt").write_text("A  small text.\n", encoding="utf-8")
     args = ["clean", str(corpus), "-o", str(tmp_path / "out"), "--grammar", "off", "--no-cache", "--jobs", jobs, "--time-limit", "1"]
     result = CliRunner().invoke(main, args)
@@ -133,3 +135,20 @@ def test_the_time_limit_leaves_no_alarm_behind() -> None:
                 pass
     assert "slow.txt" in str(error.value)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is before
+
+
+def lexicon_entries(payload: Payload) -> str:
+    """Report, before cleaning anything, how many lexicons this worker has loaded."""
+    from cleaner.lexicon import load_lexicon
+
+    return str(load_lexicon.cache_info().currsize)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked from a warmed process on Linux only (spawn elsewhere)")
+def test_workers_start_with_the_spin_lexicon_already_loaded(tmp_path: Path) -> None:
+    executor = LocalProcesses(2, work=lexicon_entries)
+    try:
+        results = [executor.result(executor.submit(Payload(b"Text.\n", f"doc{i}.txt", Config(grammar="off")))) for i in range(4)]
+    finally:
+        executor.close()
+    assert results == ["1"] * 4
