@@ -160,7 +160,9 @@ class LocalProcesses:
         self._fork = sys.platform == "linux"
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context("fork" if self._fork else "spawn"))
+        if self._fork:
+            return ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context("fork"), initializer=_default_signals)
+        return ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context("spawn"))
 
     def _running(self, config: Config) -> ProcessPoolExecutor:
         """Return the pool, started (after warming this process for ``config``) at the first call."""
@@ -201,6 +203,17 @@ class LocalProcesses:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+
+
+def _default_signals() -> None:
+    """Give a forked worker the signal handling of a fresh process.
+
+    It inherits the batch's handlers (which hold SIGINT and SIGTERM between
+    documents); a worker must instead stop on SIGTERM, as the pool ends workers with
+    it, and take SIGINT as Python does by default.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def warm(config: Config) -> None:

@@ -152,3 +152,23 @@ def test_workers_start_with_the_spin_lexicon_already_loaded(tmp_path: Path) -> N
     finally:
         executor.close()
     assert results == ["1"] * 4
+
+
+def sigterm_handling(payload: Payload) -> str:
+    """Report whether this worker ends on SIGTERM as a fresh process does."""
+    import signal
+
+    return "default" if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL else "inherited"
+
+
+def test_workers_do_not_inherit_the_batch_signal_handlers() -> None:
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: None)  # as the batch holds SIGTERM between documents
+    executor = LocalProcesses(2, work=sigterm_handling)
+    try:
+        results = [executor.result(executor.submit(Payload(b"Text.\n", f"doc{i}.txt", Config(grammar="off")))) for i in range(2)]
+    finally:
+        executor.close()
+        signal.signal(signal.SIGTERM, previous)
+    assert results == ["default", "default"]
