@@ -146,6 +146,9 @@ def lexicon_entries(payload: Payload) -> str:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked from a warmed process on Linux only (spawn elsewhere)")
 def test_workers_start_with_the_spin_lexicon_already_loaded(tmp_path: Path) -> None:
+    from cleaner.lexicon import load_lexicon
+
+    load_lexicon.cache_clear()  # whatever earlier tests loaded here would be forked too
     executor = LocalProcesses(2, work=lexicon_entries)
     try:
         results = [executor.result(executor.submit(Payload(b"Text.\n", f"doc{i}.txt", Config(grammar="off")))) for i in range(4)]
