@@ -14,6 +14,14 @@ prints:
 * the size of ``report.json`` and of the cache over the size of the corpus (targets:
   at most 1 and 2).
 
+With ``--jobs N`` it prints only the 1-job and 2-job runs over N documents (grammar
+off, no cache; target: 2 jobs at least 1.8x one job on 1,000 documents), with the
+machine's load average, since two jobs can only go twice as fast on two idle cores.
+
+With ``--warm N`` it prints only a cold run over N documents that fills the cache and
+a warm re-run of the same corpus (grammar off, one job), and warm over cold (target:
+at most 0.05).
+
 With ``--ratio N [N ...]`` it prints only the whole-pipeline ratio to plain ftfy
 (grammar off, one job, start-up included; target at least 0.3, goal 0.5) for corpora
 of N documents, e.g. ``--ratio 300 3000``.
@@ -21,12 +29,15 @@ of N documents, e.g. ``--ratio 300 3000``.
 Prints figures; it is not a test. Run:
     .venv/bin/python benchmarks/pipeline_scale.py [DOCUMENTS] [GRAMMAR_DOCUMENTS]
     .venv/bin/python benchmarks/pipeline_scale.py --ratio 300 3000
+    .venv/bin/python benchmarks/pipeline_scale.py --jobs 1000
+    .venv/bin/python benchmarks/pipeline_scale.py --warm 1000
 (defaults 10000 and 1000: the grammar stage is the slow one, so it runs on fewer).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -112,7 +123,42 @@ def ratios(counts: list[int]) -> None:
             )
 
 
+def jobs_speedup(count: int) -> None:
+    """Print wall and CPU seconds of 1 and 2 jobs over ``count`` documents, and the speed-up."""
+    with tempfile.TemporaryDirectory() as scratch:
+        base = Path(scratch)
+        size = build_corpus(base / "corpus", count)
+        runs = {}
+        for jobs in (1, 2):
+            load = os.getloadavg()[0]
+            runs[jobs] = timed_cpu(cleaner(base / "corpus", base / f"out-{jobs}", "--grammar", "off", "--jobs", str(jobs), "--no-cache"))
+            seconds, peak, cpu = runs[jobs]
+            print(f"  {count:,} documents, {size / 1e6:.1f} MB, {jobs} job(s): {seconds:6.2f} s wall, {cpu:6.2f} s CPU, peak {peak:4.0f} MB (load average before: {load:.2f})")
+        print(f"  2 jobs over 1: {runs[1][0] / runs[2][0]:.2f}x wall; CPU of 2 jobs / 1 job {runs[2][2] / runs[1][2]:.2f}; {os.cpu_count()} cores")
+
+
+def warm_over_cold(count: int) -> None:
+    """Print a cache-filling run and a warm re-run over ``count`` documents, and their ratio."""
+    with tempfile.TemporaryDirectory() as scratch:
+        base = Path(scratch)
+        size = build_corpus(base / "corpus", count)
+        runs = []
+        for label in ("cold, filling the cache", "warm re-run"):
+            load = os.getloadavg()[0]
+            runs.append(timed_cpu(cleaner(base / "corpus", base / f"out-{len(runs)}", "--grammar", "off", "--jobs", "1", "--cache-dir", str(base / "cache"))))
+            seconds, peak, cpu = runs[-1]
+            print(f"  {count:,} documents, {size / 1e6:.1f} MB, {label}: {seconds:6.2f} s wall, {cpu:6.2f} s CPU, peak {peak:4.0f} MB (load average before: {load:.2f})")
+        cache_size = folder_bytes(base / "cache")
+        print(f"  warm over cold: {runs[1][0] / runs[0][0]:.3f} wall, {runs[1][2] / runs[0][2]:.3f} CPU; cache {cache_size / size:.2f} x the corpus")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--warm"]:
+        warm_over_cold(int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
+        return
+    if sys.argv[1:2] == ["--jobs"]:
+        jobs_speedup(int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
+        return
     if sys.argv[1:2] == ["--ratio"]:
         ratios([int(a) for a in sys.argv[2:]] or [300, 3000])
         return

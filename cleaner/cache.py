@@ -131,7 +131,9 @@ class ResultCache:
     def put(self, key: str, result: CleanResult) -> None:
         """Store a result atomically; a cache that cannot be written is skipped silently."""
         plain = json.dumps({"schema": SCHEMA, "key": key, "result": _to_plain(result)}, ensure_ascii=False, separators=(",", ":"))
-        body = lzma.compress(plain.encode("utf-8"), format=lzma.FORMAT_XZ, preset=6)
+        # Preset 1: 0.6 ms a document where the default 6 takes 4 ms (it sets up an 8 MB
+        # dictionary no entry fills), for entries 8 % larger (measured on 100 documents).
+        body = lzma.compress(plain.encode("utf-8"), format=lzma.FORMAT_XZ, preset=1)
         path = self._path(key)
         try:
             self._prepare()

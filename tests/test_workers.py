@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,43 @@ def test_the_time_limit_holds_when_its_first_alarm_lands_where_exceptions_are_dr
     finally:
         gc.callbacks.remove(slow_callback)
     assert swallowed
+
+
+def lexicon_entries(payload: Payload) -> str:
+    """Report, before cleaning anything, how many lexicons this worker has loaded."""
+    from cleaner.lexicon import load_lexicon
+
+    return str(load_lexicon.cache_info().currsize)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked from a warmed process on Linux only (spawn elsewhere)")
+def test_workers_start_with_the_spin_lexicon_already_loaded(tmp_path: Path) -> None:
+    from cleaner.lexicon import load_lexicon
+
+    load_lexicon.cache_clear()  # whatever earlier tests loaded here would be forked too
+    executor = LocalProcesses(2, work=lexicon_entries)
+    try:
+        results = [executor.result(executor.submit(Payload(b"Text.\n", f"doc{i}.txt", Config(grammar="off")))) for i in range(4)]
+    finally:
+        executor.close()
+    assert results == ["1"] * 4
+
+
+def sigterm_handling(payload: Payload) -> str:
+    """Report whether this worker ends on SIGTERM as a fresh process does."""
+    import signal
+
+    return "default" if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL else "inherited"
+
+
+def test_workers_do_not_inherit_the_batch_signal_handlers() -> None:
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: None)  # as the batch holds SIGTERM between documents
+    executor = LocalProcesses(2, work=sigterm_handling)
+    try:
+        results = [executor.result(executor.submit(Payload(b"Text.\n", f"doc{i}.txt", Config(grammar="off")))) for i in range(2)]
+    finally:
+        executor.close()
+        signal.signal(signal.SIGTERM, previous)
+    assert results == ["default", "default"]
