@@ -14,7 +14,8 @@ gate closed there, no candidate for it, the original not among the candidates, t
 candidate ranked first but below the threshold, another candidate chosen, a rule's
 replacement not the original, or its parts repaired but the whole not (an overlap, an
 article, a skipped fix). ``--calibrate``: the folds. The 14 passages are split into 5 folds by site (passages of
-one site stay together); for each fold the source priors are chosen on the other four
+one site stay together); for each fold the source priors (the ordinary prior of everyday
+members too) are chosen on the other four
 (the best repaired-minus-damage score over a small grid, damage and wrong repairs
 weighted 3) and measured on the held-out fold, so no figure comes from the passages
 its priors were tuned on. ``--ablate``: what each candidate source contributes (the
