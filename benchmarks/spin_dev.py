@@ -14,7 +14,8 @@ gate closed there, no candidate for it, the original not among the candidates, t
 candidate ranked first but below the threshold, another candidate chosen, a rule's
 replacement not the original, or its parts repaired but the whole not (an overlap, an
 article, a skipped fix). ``--calibrate``: the folds. The 14 passages are split into 5 folds by site (passages of
-one site stay together); for each fold the source priors are chosen on the other four
+one site stay together); for each fold the source priors (the ordinary prior of everyday
+members too) are chosen on the other four
 (the best repaired-minus-damage score over a small grid, damage and wrong repairs
 weighted 3) and measured on the held-out fold, so no figure comes from the passages
 its priors were tuned on. ``--ablate``: what each candidate source contributes (the
@@ -39,8 +40,10 @@ from cleaner.api import CleanResult, clean_text
 from cleaner.config import Config
 from cleaner.rulepacks import RuleRegistry, load_registry
 from cleaner.spin import repair
+from cleaner.spin.candidates import Candidate
 from cleaner.spin.detect import Gate, Scan, evaluate_gate, scan, scored_spans, strong_fits
-from cleaner.spin.scorer import APPLY_AT, Scored, default_scorer
+from cleaner.spin.patterns import Tokens
+from cleaner.spin.scorer import APPLY_AT, Scored, default_scorer, neighbours
 
 ROOT = Path(__file__).resolve().parent.parent
 OFF = Config(grammar="off")
@@ -49,6 +52,11 @@ OFF = Config(grammar="off")
 SPIN_ONLY = Config(grammar="off", stages=("spin",))
 #: The values the calibration tries for the ``prior`` of every spinner-groups rule.
 GRID = (-1.0, 0.0, 1.0, 2.0, 3.0, 5.0)
+#: The values it tries for their ``ordinary_prior`` (one value for every such rule): the
+#: prior of a swap whose spun member is an everyday word (marked "~" in a groups file).
+ORDINARY_GRID = (-2.0, -1.0, 0.0, 1.0)
+#: The frequency weights it tries in the fit of those forms (scorer.ORDINARY_FREQUENCY_WEIGHT).
+ORDINARY_FREQUENCY_GRID = (0.0, 0.5, 1.0)
 #: Weights of the document's agreement (repair.AGREEMENT) and of the spun words'
 #: rarity (scorer.RARITY_WEIGHT) the calibration tries.
 AGREEMENT_GRID = (0.0, 0.5, 1.0)
@@ -88,10 +96,12 @@ def calibrated(registry: RuleRegistry) -> tuple[str, ...]:
     return tuple(r.id for r in registry.for_stage("spin") if r.kind == "spinner-groups")
 
 
-def with_priors(registry: RuleRegistry, priors: Mapping[str, float]) -> RuleRegistry:
-    """Return the registry with the given rules' ``prior`` replaced."""
-    rules = tuple(replace(r, params={**r.params, "prior": priors[r.id]}) if r.id in priors else r for r in registry.rules)
-    return RuleRegistry(rules, registry.digest + repr(sorted(priors.items())))
+def with_priors(registry: RuleRegistry, priors: Mapping[str, float], ordinary: float | None = None) -> RuleRegistry:
+    """Return the registry with the given rules' ``prior`` replaced (and their
+    ``ordinary_prior``, when ``ordinary`` is given)."""
+    extra = {} if ordinary is None else {"ordinary_prior": ordinary}
+    rules = tuple(replace(r, params={**r.params, "prior": priors[r.id], **extra}) if r.id in priors else r for r in registry.rules)
+    return RuleRegistry(rules, registry.digest + repr(sorted(priors.items())) + repr(ordinary))
 
 
 def clean_with(text: str, registry: RuleRegistry, config: Config = OFF) -> CleanResult:
@@ -351,6 +361,12 @@ class Choice(NamedTuple):
     others: float
     #: 1: the original; -1: a wrong edit (another word, or a word the spinner left); 0: optional.
     label: int
+    #: Whether the spun form is an everyday word (its rule's ``ordinary_prior`` applies).
+    ordinary: bool = False
+    #: An ordinary form's context fit at frequency weights 0 and 1 (the fit is linear
+    #: in the weight, so any weight's fit follows from these two).
+    pmi_context: float = 0.0
+    full_context: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,14 +376,32 @@ class Weights:
     priors: Mapping[str, float]
     rarity: float
     agreement: float
+    #: The prior of every calibrated rule's ordinary spun forms.
+    ordinary: float
+    #: The frequency weight in the fit of those forms.
+    ordinary_frequency: float = 1.0
 
     def describe(self) -> str:
         """The weights in one line."""
-        return f"priors {dict(self.priors)}, rarity {self.rarity}, agreement {self.agreement}"
+        return (
+            f"priors {dict(self.priors)}, ordinary prior {self.ordinary} (frequency weight {self.ordinary_frequency}), "
+            f"rarity {self.rarity}, agreement {self.agreement}"
+        )
+
+    def prior(self, c: Choice) -> float:
+        """The prior of one candidate: its rule's, or the ordinary one for an everyday spun form."""
+        if c.ordinary and c.source in self.priors:
+            return self.ordinary
+        return self.priors.get(c.source, 0.0)
 
     def margin(self, c: Choice) -> float:
         """The decision margin of one candidate (as :func:`repair.candidate_repairs` computes it)."""
-        return c.context + self.rarity * c.rarity + self.priors.get(c.source, 0.0) + self.agreement * c.others
+        context = c.pmi_context + self.ordinary_frequency * (c.full_context - c.pmi_context) if c.ordinary else c.context
+        return context + self.rarity * c.rarity + self.prior(c) + self.agreement * c.others
+
+    def registry(self, registry: RuleRegistry) -> RuleRegistry:
+        """Return ``registry`` with these priors in its rules."""
+        return with_priors(registry, self.priors, self.ordinary)
 
 
 def choices(p: Passage, registry: RuleRegistry, scorer: ModuleType) -> list[list[Choice]]:
@@ -393,9 +427,21 @@ def choices(p: Passage, registry: RuleRegistry, scorer: ModuleType) -> list[list
             inside = [a for a in annotations if a[0] <= c.start < a[1]]
             words = {scorer.norm(t) for t, _ in scorer.tokens(c.text)}
             label = -1 if not inside else 0 if inside[0][3] else 1 if words <= inside[0][2] else -1
-            row.append(Choice(c.start, c.end, c.source, scored.context, scored.rarity, with_all - scored.margin, label))
+            pmi, full = ordinary_contexts(text, found.tokens, c) if c.ordinary else (0.0, 0.0)
+            row.append(Choice(c.start, c.end, c.source, scored.context, scored.rarity, with_all - scored.margin, label, c.ordinary, pmi, full))
         out.append(row)
     return out
+
+
+def ordinary_contexts(text: str, tokens: Tokens, c: Candidate) -> tuple[float, float]:
+    """Return an ordinary candidate's context fit at frequency weights 0 and 1 (both 0
+    with no neighbour on either side, as :meth:`Scorer.score` has it)."""
+    left, right = neighbours(text, tokens, c.first, c.last)
+    if left is None and right is None:
+        return 0.0, 0.0
+    spun, words = tokens.lowers[c.first : c.last + 1], c.text.lower().split()
+    scorer = default_scorer()
+    return tuple(scorer.fit(left, words, right, w) - scorer.fit(left, spun, right, w) for w in (0.0, 1.0))  # type: ignore[return-value]
 
 
 def simulate(spans: Sequence[Sequence[Choice]], weights: Weights) -> tuple[int, int, int]:
@@ -417,12 +463,12 @@ def weights_set(weights: Weights) -> Iterator[None]:
     """Run the pipeline with ``weights``' module-level parameters, the shipped ones restored after."""
     from cleaner.spin import scorer as spin_scorer
 
-    shipped = (repair.AGREEMENT, spin_scorer.RARITY_WEIGHT)
-    repair.AGREEMENT, spin_scorer.RARITY_WEIGHT = weights.agreement, weights.rarity
+    shipped = (repair.AGREEMENT, spin_scorer.RARITY_WEIGHT, spin_scorer.ORDINARY_FREQUENCY_WEIGHT)
+    repair.AGREEMENT, spin_scorer.RARITY_WEIGHT, spin_scorer.ORDINARY_FREQUENCY_WEIGHT = weights.agreement, weights.rarity, weights.ordinary_frequency
     try:
         yield
     finally:
-        repair.AGREEMENT, spin_scorer.RARITY_WEIGHT = shipped
+        repair.AGREEMENT, spin_scorer.RARITY_WEIGHT, spin_scorer.ORDINARY_FREQUENCY_WEIGHT = shipped
 
 
 def calibrate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleType) -> None:
@@ -430,16 +476,18 @@ def calibrate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleTyp
 
     The choice is made on the candidates' recorded features (:func:`choices`, one
     pipeline run per passage): right repairs minus three times the wrong edits, over a
-    grid of source priors, rarity and agreement weights. The held-out fold is then
+    grid of source priors, the ordinary prior, rarity and agreement weights. The held-out fold is then
     cleaned for real with the chosen weights.
     """
     recorded = {p.name: choices(p, registry, scorer) for p in spun}
     sources = calibrated(registry)
     grid = [
-        Weights(dict(zip(sources, values, strict=True)), rarity, agreement)
+        Weights(dict(zip(sources, values, strict=True)), rarity, agreement, ordinary, ordinary_frequency)
         for values in itertools.product(GRID, repeat=len(sources))
         for rarity in RARITY_GRID
         for agreement in AGREEMENT_GRID
+        for ordinary in ORDINARY_GRID
+        for ordinary_frequency in ORDINARY_FREQUENCY_GRID
     ]
 
     def gain(weights: Weights, names: Sequence[str]) -> int:
@@ -451,7 +499,7 @@ def calibrate(spun: Sequence[Passage], registry: RuleRegistry, scorer: ModuleTyp
         names = {p.name for p in fold}
         best = max(grid, key=lambda w: gain(w, [p.name for p in spun if p.name not in names]))
         with weights_set(best):
-            held = score_spun(fold, with_priors(registry, best.priors), scorer)
+            held = score_spun(fold, best.registry(registry), scorer)
         held_out_all += held
         repaired, counted, damaged, outside = totals(held)
         print(f"fold {k + 1} ({', '.join(sorted({p.site for p in fold}))}): {best.describe()} "
@@ -476,7 +524,7 @@ def seed_outside(registry: RuleRegistry, weights: Weights) -> list[str]:
     with weights_set(weights):
         from cleaner import api
 
-        api._REGISTRY_CACHE[OFF.rules] = with_priors(registry, weights.priors)
+        api._REGISTRY_CACHE[OFF.rules] = weights.registry(registry)
         result = api.clean_bytes(seed.read_bytes(), seed.name, OFF)
     return [str(o) for o in evaluate(result, read_gold(ROOT / "tests" / "gold" / f"{seed.stem}.gold.tsv")).outside]
 

@@ -38,7 +38,7 @@ KIND_PARAMS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "thesaurus-fallback": (frozenset({"thesaurus", "apply_margin", "report_margin"}), frozenset({"common_word_count"})),
     # Candidate sources of the spin stage (cleaner/spin/candidates.py), scored in context.
-    "spinner-groups": (frozenset({"groups", "prior"}), frozenset()),
+    "spinner-groups": (frozenset({"groups", "prior"}), frozenset({"ordinary_prior"})),
     "spun-numbers": (frozenset({"prior"}), frozenset()),
     "user-dictionary": (frozenset({"prior", "example_dictionary"}), frozenset()),
     "engine-rule": (frozenset({"engine", "engine_rule"}), frozenset()),

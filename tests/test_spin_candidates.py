@@ -15,6 +15,7 @@ from cleaner.rulepacks import builtin_rules_dir, load_registry
 from cleaner.ruletest import run_rule
 from cleaner.spin.candidates import GroupSource, NumberSource, ThesaurusSource, read_reverse_thesaurus, sources_for
 from cleaner.spin.patterns import tokenize
+from cleaner.spin.scorer import default_scorer
 
 from .conftest import CLEAN_SEEDS, ROOT
 
@@ -130,6 +131,8 @@ def test_closed_class_groups_undo_construction_swaps(spun: str, original: str) -
         "He said the bank would also act in May, while prices were rising.",
         "Prices rose rather than fell, as expected.",
         "The match is going ahead as planned.",
+        "Nevertheless, prices rose. Following the vote, the council adjourned.",
+        "Based on the figures, a lot remains to be done.",
     ],
 )
 def test_closed_class_groups_keep_ordinary_constructions(keep: str) -> None:
@@ -148,9 +151,39 @@ def test_vocabulary_groups_undo_word_swaps(spun: str, original: str) -> None:
     assert repaired("spin.groups.vocabulary", spun) == original
 
 
-def test_vocabulary_groups_keep_the_words_they_list_in_ordinary_use() -> None:
-    keep = "She received a letter and played the piano at home."
+@pytest.mark.parametrize(
+    "keep",
+    [
+        "She received a letter and played the piano at home.",
+        "The restoration of the bridge costs more than expected, and a lot of choices remain.",
+    ],
+)
+def test_vocabulary_groups_keep_the_words_they_list_in_ordinary_use(keep: str) -> None:
     assert repaired("spin.groups.vocabulary", keep) == keep
+
+
+def test_everyday_members_get_the_ordinary_prior() -> None:
+    # "~" marks a spun member an article may well use itself; marked on any line, the
+    # form is ordinary; the other members keep the source's prior.
+    source = GroupSource.from_lines("d", ["decision|resolution~|choice~ +s", "answer|resolution", "rate|fee"], prior=2.0, ordinary_prior=-1.0)
+    text = "The resolution and the choices set the fee."
+    by_text = {text[c.start : c.end]: c for c in source.scan(text, tokenize(text))}
+    assert {c.text for c in source.scan(text, tokenize(text)) if c.start == by_text["resolution"].start} == {"decision", "answer"}
+    assert (by_text["resolution"].ordinary, by_text["resolution"].prior) == (True, -1.0)
+    assert (by_text["choices"].ordinary, by_text["choices"].prior, by_text["choices"].text) == (True, -1.0, "decisions")
+    assert (by_text["fee"].ordinary, by_text["fee"].prior) == (False, 2.0)
+    # Without an ordinary prior of its own, a source gives its one prior to every form.
+    assert GroupSource.from_lines("d", ["decision|resolution~"], prior=2.0).ordinary_prior == 2.0
+
+
+def test_an_everyday_member_without_neighbours_has_no_context_fit() -> None:
+    # "Nevertheless," at a sentence start: the bigram fit would be only how common each
+    # word is, which says nothing between two everyday words.
+    source = GroupSource.from_lines("d", ["however|nevertheless~", "also|additionally"], prior=0.0, ordinary_prior=-1.0)
+    text = "Nevertheless, prices rose. Additionally, wages fell."
+    scored = {text[c.start : c.end]: default_scorer().score(text, tokenize(text), c) for c in source.scan(text, tokenize(text))}
+    assert scored["Nevertheless"].context == 0.0 and scored["Nevertheless"].margin == -1.0
+    assert scored["Additionally"].context > 0.0
 
 
 def test_group_forms_match_across_hyphens_and_with_a_possessive() -> None:

@@ -28,7 +28,11 @@ def test_strong_fits_open_the_gate_without_any_signature() -> None:
     spun = "The minister mentioned that the federal government will assist the poor, and she informed reporters that prices are rising.\n"
     assert set(_strong(spun)) >= {"mentioned", "informed"}
     result = clean_text(spun, OFF)
-    assert result.output == "The minister said that the federal government will support the poor, and she told reporters that prices are rising.\n"
+    # "assist" has two originals in the vocabulary groups (support|assist, help|assist):
+    # either is the article's word as far as the groups can tell.
+    assert result.output in {
+        f"The minister said that the federal government will {verb} the poor, and she told reporters that prices are rising.\n" for verb in ("support", "help")
+    }
     assert result.stages["spin"]["strong_fits"]["mentioned"] == "said"
 
 

@@ -13,7 +13,9 @@ The interface (the stage, ``cleaner eval`` and ``cleaner spin mine`` use only th
   the edit's evidence; ``prior`` is the source's trust in the swap, in natural-log
   units added to the context score; ``signature`` tells that the spun form alone is
   evidence of spinning; ``contextual`` tells whether the context decides (figures
-  are never ambiguous).
+  are never ambiguous); ``ordinary`` tells that the spun form is an everyday word with
+  the original's sense, which writers use as freely (its source's ``ordinary_prior``
+  is its prior: the context and the document's agreement must carry the repair).
 - A *source* has a ``name`` and ``scan(text, tokens) -> list[Candidate]``: every
   candidate in the text, in text order (several may share a span: one per original).
 - :func:`candidates_for` gives the candidates beginning at one token;
@@ -73,6 +75,10 @@ class Candidate(NamedTuple):
     signature: bool
     #: Whether the context decides (words); figures are never ambiguous.
     contextual: bool = True
+    #: Whether the spun form is an everyday word in its own right (marked "~" in a groups
+    #: file): ordinary prose writes it where the original could stand, so ``prior`` is
+    #: the source's lower ``ordinary_prior``.
+    ordinary: bool = False
 
 
 class CandidateSource(Protocol):
@@ -100,6 +106,10 @@ def candidates_for(text: str, tokens: Tokens, index: int, sources: Iterable[Cand
 _SIGNATURE_MARK = "!"
 #: A spun member ending in "^" counts only as written in lower case ("japanese", not "Japanese").
 _LOWER_MARK = "^"
+#: A spun member ending in "~" is an everyday word with the original's sense ("resolution"
+#: for "decision", "nevertheless" for "however"): an article's own use of it fits its
+#: context as well as a spinner's does, so its swap gets the source's ``ordinary_prior``.
+_ORDINARY_MARK = "~"
 #: A line ending in " +s" also stands for the -s forms of its single-word members.
 _PLURAL_MARK = " +s"
 
@@ -113,23 +123,29 @@ class GroupSource:
     """
 
     name: str
-    #: Spun form -> (originals, signature, only in lower case).
-    groups: dict[tuple[str, ...], tuple[tuple[str, ...], bool, bool]]
+    #: Spun form -> (originals, signature, only in lower case, ordinary word).
+    groups: dict[tuple[str, ...], tuple[tuple[str, ...], bool, bool, bool]]
     by_first_word: dict[str, tuple[tuple[str, ...], ...]]
     prior: float
+    #: The prior of a swap whose spun form is marked ordinary ("~").
+    ordinary_prior: float
 
     @classmethod
-    def from_lines(cls, name: str, lines: Iterable[str], *, prior: float, directed: bool = True, origin: str = "") -> GroupSource:
+    def from_lines(
+        cls, name: str, lines: Iterable[str], *, prior: float, ordinary_prior: float | None = None, directed: bool = True, origin: str = ""
+    ) -> GroupSource:
         """Parse group lines (``original|spun|spun``; ``#`` comments, blank lines skipped).
 
         Undirected groups (a spinner's own dictionary) make every member a candidate
-        for every other. ``origin`` names the file in error messages.
+        for every other. ``origin`` names the file in error messages. A form marked
+        ordinary on any line is ordinary (the cautious reading); ``ordinary_prior``
+        defaults to ``prior``.
 
-        >>> src = GroupSource.from_lines("d", ["rate|fee|charge +s", "year|12 months!"], prior=0.0)
-        >>> src.groups[("charges",)], src.groups[("12", "months")]
-        ((('rates',), False, False), (('year',), True, False))
+        >>> src = GroupSource.from_lines("d", ["rate|fee~|charge +s", "year|12 months!"], prior=0.0)
+        >>> src.groups[("charges",)], src.groups[("12", "months")], src.groups[("fees",)]
+        ((('rates',), False, False, False), (('year',), True, False, False), (('rates',), False, False, True))
         """
-        groups: dict[tuple[str, ...], tuple[list[str], bool, bool]] = {}
+        groups: dict[tuple[str, ...], tuple[list[str], bool, bool, bool]] = {}
         for number, raw in enumerate(lines, 1):
             line = raw.split("#", 1)[0].rstrip()
             if not line:
@@ -139,7 +155,7 @@ class GroupSource:
             if len(members) < 2 or not all(members):
                 raise RulePackError(f"{origin or name}:{number}: expected 'word|word|...' with two or more members")
             for original, spun in _pairs(members, directed):
-                spun, signature, lower_only = _marks(spun)
+                spun, signature, lower_only, ordinary = _marks(spun)
                 original = _marks(original)[0]
                 forms = [(original, spun)]
                 if plural:
@@ -148,15 +164,16 @@ class GroupSource:
                     key = tuple(tokenize(form).lowers)
                     if not key or key == tuple(tokenize(orig).lowers):
                         continue
-                    originals, was_signature, was_lower = groups.setdefault(key, ([], signature, lower_only))
+                    originals, was_signature, was_lower, was_ordinary = groups.setdefault(key, ([], signature, lower_only, ordinary))
                     if orig not in originals:
                         originals.append(orig)
-                    groups[key] = (originals, was_signature and signature, was_lower or lower_only)
-        frozen = {k: (tuple(v), sig, low) for k, (v, sig, low) in groups.items()}
+                    groups[key] = (originals, was_signature and signature, was_lower or lower_only, was_ordinary or ordinary)
+        frozen = {k: (tuple(v), sig, low, usual) for k, (v, sig, low, usual) in groups.items()}
         index: dict[str, list[tuple[str, ...]]] = {}
         for key in frozen:
             index.setdefault(key[0], []).append(key)
-        return cls(name, frozen, {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}, prior)
+        by_first = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+        return cls(name, frozen, by_first, prior, prior if ordinary_prior is None else ordinary_prior)
 
     def scan(self, text: str, tokens: Tokens) -> list[Candidate]:
         """Return a candidate per original for every spun form in the text, longest
@@ -198,13 +215,14 @@ class GroupSource:
                 written = text[starts[i] : ends[last]]
                 if last > i and not spaced(text, tokens, i, last) and written.lower().replace("’", "'") != _hyphenated(key, lowers[last]):
                     continue
-                originals, signature, lower_only = self.groups[key]
+                originals, signature, lower_only, ordinary = self.groups[key]
                 if lower_only and not written.islower():
                     continue
                 suffix = written[-2:] if key[-1] != lowers[last] else ""
                 # A signature form with one original leaves the context nothing to decide.
                 contextual = not signature or len(originals) > 1
-                found.extend(Candidate(starts[i], ends[last], i, last, o + suffix, self.name, self.prior, signature, contextual) for o in originals)
+                prior = self.ordinary_prior if ordinary else self.prior
+                found.extend(Candidate(starts[i], ends[last], i, last, o + suffix, self.name, prior, signature, contextual, ordinary) for o in originals)
                 next_free = last + 1
                 break
         return found
@@ -215,18 +233,20 @@ def _hyphenated(key: tuple[str, ...], last_word: str) -> str:
     return "-".join((*key[:-1], last_word))
 
 
-def _marks(member: str) -> tuple[str, bool, bool]:
-    """Split a member into its words and its marks (signature, lower case only), in either order.
+def _marks(member: str) -> tuple[str, bool, bool, bool]:
+    """Split a member into its words and its marks (signature, lower case only,
+    ordinary word), in any order.
 
-    >>> _marks("japanese^!"), _marks("yr!")
-    (('japanese', True, True), ('yr', True, False))
+    >>> _marks("japanese^!"), _marks("yr!"), _marks("resolution~")
+    (('japanese', True, True, False), ('yr', True, False, False), ('resolution', False, False, True))
     """
-    signature = lower_only = False
-    while member.endswith((_SIGNATURE_MARK, _LOWER_MARK)):
+    signature = lower_only = ordinary = False
+    while member.endswith((_SIGNATURE_MARK, _LOWER_MARK, _ORDINARY_MARK)):
         signature |= member.endswith(_SIGNATURE_MARK)
         lower_only |= member.endswith(_LOWER_MARK)
+        ordinary |= member.endswith(_ORDINARY_MARK)
         member = member[:-1]
-    return member, signature, lower_only
+    return member, signature, lower_only, ordinary
 
 
 def _pairs(members: Sequence[str], directed: bool) -> list[tuple[str, str]]:
@@ -432,7 +452,9 @@ def _read_lines(path: Path) -> tuple[str, ...]:
 def group_source(rule: Rule) -> GroupSource:
     """Load the groups file a ``spinner-groups`` rule names (once per process)."""
     path = Path(rule.source_file).parent / rule.str_param("groups")
-    return GroupSource.from_lines(rule.id, _read_lines(path), prior=float(rule.param("prior", 0.0)), origin=str(path))  # type: ignore[arg-type]
+    prior = float(rule.param("prior", 0.0))  # type: ignore[arg-type]
+    ordinary_prior = float(rule.param("ordinary_prior", prior))  # type: ignore[arg-type]
+    return GroupSource.from_lines(rule.id, _read_lines(path), prior=prior, ordinary_prior=ordinary_prior, origin=str(path))
 
 
 @lru_cache(maxsize=32)

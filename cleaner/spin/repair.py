@@ -113,6 +113,8 @@ def candidate_repairs(
             "agreement": round(best.margin - best.scored.margin, 2),
             "document_score": gate.score,
         }
+        if candidate.ordinary:
+            evidence["ordinary"] = True
         if best.alternatives:
             evidence["alternatives"] = best.alternatives
         message = rule.message.format(match=written, replacement=replacement)

@@ -44,6 +44,10 @@ FREQUENCY_WEIGHT = 1.0
 #: word frequencies): the original is usually the more common English. Measured with
 #: held-out folds (benchmarks/spin_dev.py --calibrate).
 RARITY_WEIGHT = 0.0
+#: The frequency weight in the fit of an ordinary spun form and its candidates
+#: (:attr:`Candidate.ordinary`): below 1, a word gains less from merely being common.
+#: Measured with held-out folds (benchmarks/spin_dev.py --calibrate).
+ORDINARY_FREQUENCY_WEIGHT = 1.0
 
 
 class Scored(NamedTuple):
@@ -89,18 +93,20 @@ class Scorer:
             return math.log(min(1.0, pair / context))
         return math.log(min(self.listed_floor / context, BACKOFF * max(own, 0.5) / self.total, 1.0))
 
-    def fit(self, left: str | None, words: Sequence[str], right: str | None) -> float:
+    def fit(self, left: str | None, words: Sequence[str], right: str | None, frequency_weight: float | None = None) -> float:
         """Log-probability of ``words`` after ``left`` and of ``right`` after them,
-        each word's own frequency counted with weight :data:`FREQUENCY_WEIGHT`.
+        each word's own frequency counted with weight ``frequency_weight`` (default
+        :data:`FREQUENCY_WEIGHT`).
 
         At weight 1 this is the bigram model's log-probability; at 0 only how much
         better than chance each word fits its neighbours (pointwise mutual information),
         so a common word gains nothing from being common.
         """
+        weight = FREQUENCY_WEIGHT if frequency_weight is None else frequency_weight
         score = 0.0
         previous = left
         for word in words:
-            score += self.probability(previous, word) - (1.0 - FREQUENCY_WEIGHT) * self.probability(None, word)
+            score += self.probability(previous, word) - (1.0 - weight) * self.probability(None, word)
             previous = word
         if right is not None:
             score += self.probability(previous, right)
@@ -111,13 +117,22 @@ class Scorer:
 
         The neighbours are the words right beside the span when only a space
         separates them (punctuation or a line break ends the context).
+
+        An ordinary spun form (:attr:`Candidate.ordinary`, an everyday word with the
+        original's sense) is fitted with :data:`ORDINARY_FREQUENCY_WEIGHT`: the plain
+        bigram model prefers the more common word anywhere ("the decision of" over "the
+        resolution of"), which says little when both are everyday words. With no
+        neighbour on either side there is no context to judge by: the context counts 0.
         """
         if not candidate.contextual:
             return Scored(candidate, candidate.prior, 0.0, 0.0)
         left, right = neighbours(text, tokens, candidate.first, candidate.last)
+        if candidate.ordinary and left is None and right is None:
+            return Scored(candidate, candidate.prior, 0.0, 0.0)
         spun = tokens.lowers[candidate.first : candidate.last + 1]
         words = candidate.text.lower().split()
-        fit, spun_fit = self.fit(left, words, right), self.fit(left, spun, right)
+        weight = ORDINARY_FREQUENCY_WEIGHT if candidate.ordinary else None
+        fit, spun_fit = self.fit(left, words, right, weight), self.fit(left, spun, right, weight)
         rarity = self.frequency(words) - self.frequency(spun)
         return Scored(candidate, fit - spun_fit + RARITY_WEIGHT * rarity + candidate.prior, fit, spun_fit, rarity)
 
