@@ -39,12 +39,12 @@ def test_golden_output_matches_committed(fresh_output) -> None:
 
 def test_report_log_replays_every_seed(fresh_output) -> None:
     report = json.loads((fresh_output / "report.json").read_text(encoding="utf-8"))
-    assert report["schema"] == "cleaner.report/2"
+    assert report["schema"] == "cleaner.report/3"
     for document in report["documents"]:
         from cleaner.stages.ingest import decode
 
         text = decode((ROOT / document["input"]).read_bytes(), document["input"]).text
-        assert replay(text, log_from_json(document, report)) == (fresh_output / document["output"]).read_text(encoding="utf-8")
+        assert replay(text, log_from_json(document, report, text)) == (fresh_output / document["output"]).read_text(encoding="utf-8")
 
 
 def sentences(text: str) -> set[str]:
@@ -80,6 +80,6 @@ def test_streamed_report_has_one_document_per_line() -> None:
     text = (ROOT / "output" / "report.json").read_text(encoding="utf-8")
     report = json.loads(text)
     lines = [line.rstrip(",") for line in text.splitlines()]
-    assert report["schema"] == "cleaner.report/2" and len(report["documents"]) == 5
+    assert report["schema"] == "cleaner.report/3" and len(report["documents"]) == 5
     for document in report["documents"]:
         assert "    " + json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) in lines

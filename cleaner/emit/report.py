@@ -4,13 +4,18 @@ The JSON keeps every pass with its hashes and edits, so :func:`log_from_json` ca
 rebuild the :class:`~cleaner.model.EditLog` and replay it on the input. No timestamps
 or absolute paths are written: two runs give byte-identical reports.
 
-Schema ``cleaner.report/2`` is lean, as a corpus's log is written for every document:
-each distinct rule id of a fix, message and evidence object is written once, in the
-top-level ``rules``, ``messages`` and ``evidence`` lists, and fixes (findings: their
-message) give its index. The spin verdict's sentences list their evidence the same
-way. A fix is the array ``[rule, applicability, message, evidence, edits]`` (a skipped
-fix starts with its reason: ``[reason, rule, ...]``); an edit is ``[start, end, line,
-column, before, after]``; document lines have no spaces after separators.
+Schema ``cleaner.report/3`` is lean (at most the size of the corpus it describes), as a
+corpus's log is written for every document: each distinct rule id of a fix, message and
+evidence object is written once, in the top-level ``rules``, ``messages`` and
+``evidence`` lists, and fixes (findings: their message) give its index. A fix is the
+array ``[rule, applicability, message, evidence, edits]`` (a skipped fix starts with its
+reason: ``[reason, rule, ...]``); an edit is ``[start, end, line, column, after]``: the
+text it replaces is not written, as it is always ``input[start:end]`` of its pass, whose
+input digest the pass records, and a reader re-slices it from the document's text
+(:func:`log_from_json`), so a repeated block is not copied into the report once per
+occurrence. The spin verdict lists only the sentences that say something (a score or
+evidence, the latter by index) and its per-rule counts as ``[rule, count]`` pairs, the
+rule by index. Document lines have no spaces after separators.
 """
 
 from __future__ import annotations
@@ -31,12 +36,12 @@ from cleaner.fileio import write_atomically
 from cleaner.errors import OutputError
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
-SCHEMA = "cleaner.report/2"
+SCHEMA = "cleaner.report/3"
 #: The files a report folder gets.
 REPORT_FILES = ("report.json", "REPORT.md")
 #: What each report file holds near its start or end, to tell it from a user's own file
-#: (a report of the earlier schema is one of ours too).
-REPORT_SIGNATURES = (f'"schema": "{SCHEMA}"'.encode(), b'"schema": "cleaner.report/1"', b"# Cleaning report\n")
+#: (a report of an earlier schema is one of ours too).
+REPORT_SIGNATURES = (f'"schema": "{SCHEMA}"'.encode(), b'"schema": "cleaner.report/2"', b'"schema": "cleaner.report/1"', b"# Cleaning report\n")
 
 
 class Shared:
@@ -96,9 +101,9 @@ def fix_to_json(fix: Fix, lines: LineIndex, shared: Shared) -> list[object]:
 
 
 def _edit_to_json(edit: Edit, lines: LineIndex) -> list[object]:
-    """Serialise one edit as ``[start, end, line, column, before, after]``."""
+    """Serialise one edit as ``[start, end, line, column, after]``: its ``before`` is the pass input's slice, re-read on load."""
     line, column = lines.line_col(edit.start)
-    return [edit.start, edit.end, line, column, edit.before, edit.after]
+    return [edit.start, edit.end, line, column, edit.after]
 
 
 def finding_to_json(finding: Finding, lines: LineIndex, shared: Shared) -> dict[str, object]:
@@ -137,11 +142,14 @@ def document_to_json(result: CleanResult, output_name: str | None, shared: Share
 
     spin = dict(result.stages.get("spin", {}))
     lines = line_index(result.input_text)
-    if spin.get("sentences"):  # each with its line; its evidence items shared, by index
+    if "sentences" in spin:  # only those with a score or evidence, each with its line; evidence by index
         spin["sentences"] = [
             {**sentence, "line": lines.line_col(sentence["start"])[0], "evidence": [shared.evidence(e) for e in sentence.get("evidence", [])]}
             for sentence in spin["sentences"]  # type: ignore[attr-defined]
+            if sentence.get("score") or sentence.get("evidence")
         ]
+    if "rules" in spin:  # per-rule counts as [rule index, count] pairs
+        spin["rules"] = [[shared.rule(rule), count] for rule, count in spin["rules"].items()]  # type: ignore[attr-defined]
     return {
         "input": result.source,
         "output": output_name,
@@ -311,30 +319,35 @@ def _indented(text: str, spaces: int) -> str:
     return text.replace("\n", "\n" + " " * spaces)
 
 
-def log_from_json(document: Mapping[str, object], report: Mapping[str, object]) -> EditLog:
+def log_from_json(document: Mapping[str, object], report: Mapping[str, object], text: str) -> EditLog:
     """Rebuild the edit log of one document entry of ``report.json`` (for replay).
 
-    ``report`` is the whole report: fixes index into its ``rules``, ``messages`` and ``evidence``.
+    ``report`` is the whole report: fixes index into its ``rules``, ``messages`` and
+    ``evidence``. ``text`` is the document's text (the decoded input, digest
+    ``text_sha256``): each pass's input is rebuilt from it, checked against the pass's
+    digest, and gives the edits their ``before`` text, which the report does not repeat.
     """
+    from cleaner.edits import sha256_text, splice
+    from cleaner.errors import ReplayError
+
     rules: list[str] = report["rules"]  # type: ignore[assignment]
     messages: list[str] = report["messages"]  # type: ignore[assignment]
     evidence: list[dict[str, object]] = report["evidence"]  # type: ignore[assignment]
+    source = str(document["input"])
 
-    def fix(rule: int, applicability: str, message: int, evidence_index: int, edits: list[list[object]]) -> Fix:
-        spans = tuple(Edit(start, end, before, after) for start, end, _, _, before, after in edits)  # type: ignore[arg-type]
+    def fix(current: str, rule: int, applicability: str, message: int, evidence_index: int, edits: list[list[int | str]]) -> Fix:
+        spans = tuple(Edit(start, end, current[start:end], after) for start, end, _, _, after in edits)  # type: ignore[misc,index]
         return Fix(rules[rule], spans, Applicability.parse(applicability), messages[message], dict(evidence[evidence_index]))
 
-    passes = tuple(
-        StagePass(
-            stage=p["stage"],
-            input_sha256=p["input_sha256"],
-            output_sha256=p["output_sha256"],
-            applied=tuple(fix(*f) for f in p["applied"]),
-            skipped=tuple(SkippedFix(fix(*s[1:]), SkipReason(s[0])) for s in p["skipped"]),
-        )
-        for p in document["passes"]  # type: ignore[attr-defined]
-    )
-    return EditLog(str(document["input"]), str(document["text_sha256"]), passes)
+    passes = []
+    for p in document["passes"]:  # type: ignore[attr-defined]
+        if sha256_text(text) != p["input_sha256"]:
+            raise ReplayError(f"{source}: stage {p['stage']!r} input does not match the report")
+        applied = tuple(fix(text, *f) for f in p["applied"])
+        skipped = tuple(SkippedFix(fix(text, *s[1:]), SkipReason(s[0])) for s in p["skipped"])
+        passes.append(StagePass(stage=p["stage"], input_sha256=p["input_sha256"], output_sha256=p["output_sha256"], applied=applied, skipped=skipped))
+        text = splice(text, [e for f in applied for e in f.edits])
+    return EditLog(source, str(document["text_sha256"]), tuple(passes))
 
 
 def grammar_engine(result: CleanResult) -> str:
