@@ -5,17 +5,23 @@ rebuild the :class:`~cleaner.model.EditLog` and replay it on the input. No times
 or absolute paths are written: two runs give byte-identical reports.
 
 Schema ``cleaner.report/3`` is lean (at most the size of the corpus it describes), as a
-corpus's log is written for every document: each distinct rule id of a fix, message and
-evidence object is written once, in the top-level ``rules``, ``messages`` and
-``evidence`` lists, and fixes (findings: their message) give its index. A fix is the
-array ``[rule, applicability, message, evidence, edits]`` (a skipped fix starts with its
-reason: ``[reason, rule, ...]``); an edit is ``[start, end, line, column, after]``: the
-text it replaces is not written, as it is always ``input[start:end]`` of its pass, whose
-input digest the pass records, and a reader re-slices it from the document's text
-(:func:`log_from_json`), so a repeated block is not copied into the report once per
-occurrence. The spin verdict lists only the sentences that say something (a score or
-evidence, the latter by index) and its per-rule counts as ``[rule, count]`` pairs, the
-rule by index. Document lines have no spaces after separators.
+corpus's log is written for every document. Each distinct rule id, message and evidence
+object is written once, in the top-level ``rules``, ``messages`` and ``evidence``
+lists, and each distinct fix kind ``[skip reason or null, rule, applicability, message,
+evidence]`` once in ``fix_kinds`` (indices into those lists); these lists hold one
+compact entry per line. A fix is the flat array ``[kind, start, end, after, start, end,
+after, ...]``, one triple per edit, positions in its pass's input: the text an edit
+replaces is not written, as it is always that input's ``[start:end]``, which a reader
+rebuilds from the document's text (digest ``text_sha256``) by applying the passes in
+turn (:func:`log_from_json`); so a repeated block's text is never copied into the
+report. A pass's input digest is the previous pass's ``output_sha256`` (the first's:
+``text_sha256``); a pass that applied nothing gives back its input and omits
+``output_sha256``. A spin fix's evidence ``document_score`` equal to the document's spin
+``score`` is written as ``"spin.score"`` (:data:`DOCUMENT_SCORE`), so one rule's fixes
+share a kind across documents. Findings give their span, not line and column. The spin
+verdict lists only the sentences that say something (a score or evidence), each as
+``[start, end, words, score, evidence indices]``, and its per-rule counts as ``[rule
+index, count]`` pairs. Document lines have no spaces after separators.
 """
 
 from __future__ import annotations
@@ -31,7 +37,6 @@ from pathlib import Path
 
 from cleaner import __version__
 from cleaner.api import CleanResult
-from cleaner.document import LineIndex, line_index
 from cleaner.fileio import write_atomically
 from cleaner.errors import OutputError
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
@@ -41,6 +46,8 @@ SCHEMA = "cleaner.report/3"
 REPORT_FILES = ("report.json", "REPORT.md")
 #: What each report file holds near its start or end, to tell it from a user's own file
 #: (a report of an earlier schema is one of ours too).
+#: What a fix's evidence ``document_score`` says when it is the document's spin ``score``.
+DOCUMENT_SCORE = "spin.score"
 REPORT_SIGNATURES = (f'"schema": "{SCHEMA}"'.encode(), b'"schema": "cleaner.report/2"', b'"schema": "cleaner.report/1"', b"# Cleaning report\n")
 
 
@@ -52,6 +59,7 @@ class Shared:
         self._messages: dict[str, int] = {}
         self._evidence: dict[object, int] = {}
         self._evidence_objects: list[dict[str, object]] = []
+        self._kinds: dict[tuple[str | None, int, str, int, int], int] = {}
 
     def rule(self, rule_id: str) -> int:
         """Return the index of ``rule_id`` in :meth:`rules`, adding it if new."""
@@ -78,6 +86,24 @@ class Shared:
             self._evidence_objects.append(dict(evidence))
         return number
 
+    def kind(self, fix: Fix, reason: SkipReason | None = None, document_score: object = None) -> int:
+        """Return the index of the fix's ``[reason, rule, applicability, message, evidence]`` in :meth:`kinds`, adding it if new.
+
+        Fixes of one rule mostly share all of these, so each fix writes one number for
+        them. Spin fixes give the document's spin score as evidence: equal to
+        ``document_score``, it is written as :data:`DOCUMENT_SCORE`, so that the fixes of
+        one rule share their kind across documents.
+        """
+        evidence = fix.evidence
+        if document_score is not None and evidence.get("document_score") == document_score:
+            evidence = {**evidence, "document_score": DOCUMENT_SCORE}
+        key = (reason.value if reason else None, self.rule(fix.rule_id), fix.applicability.label, self.message(fix.message), self.evidence(evidence))
+        return self._kinds.setdefault(key, len(self._kinds))
+
+    def kinds(self) -> list[list[object]]:
+        """Return the fix kinds in index order (the report's ``fix_kinds``)."""
+        return [list(kind) for kind in self._kinds]
+
     def messages(self) -> list[str]:
         """Return the messages in index order (the report's ``messages``)."""
         return list(self._messages)
@@ -95,44 +121,40 @@ class FileError:
     message: str
 
 
-def fix_to_json(fix: Fix, lines: LineIndex, shared: Shared) -> list[object]:
-    """Serialise a fix as ``[rule, applicability, message, evidence, edits]``, positions in its pass's input."""
-    return [shared.rule(fix.rule_id), fix.applicability.label, shared.message(fix.message), shared.evidence(fix.evidence), [_edit_to_json(e, lines) for e in fix.edits]]
+def fix_to_json(fix: Fix, shared: Shared, reason: SkipReason | None = None, document_score: object = None) -> list[object]:
+    """Serialise a fix as ``[kind, start, end, after, ...]``: its kind, then each edit's span (in its pass's input) and new text.
+
+    The replaced text is not written: it is the pass input's slice, re-read on load.
+    """
+    edits: list[object] = [shared.kind(fix, reason, document_score)]
+    for edit in fix.edits:
+        edits += (edit.start, edit.end, edit.after)
+    return edits
 
 
-def _edit_to_json(edit: Edit, lines: LineIndex) -> list[object]:
-    """Serialise one edit as ``[start, end, line, column, after]``: its ``before`` is the pass input's slice, re-read on load."""
-    line, column = lines.line_col(edit.start)
-    return [edit.start, edit.end, line, column, edit.after]
-
-
-def finding_to_json(finding: Finding, lines: LineIndex, shared: Shared) -> dict[str, object]:
-    """Serialise a finding with its line:column."""
-    line, column = lines.line_col(finding.start)
+def finding_to_json(finding: Finding, shared: Shared) -> dict[str, object]:
+    """Serialise a finding (its span in its pass's input; a reader finds the line from the text)."""
     return {
         "rule": finding.rule_id,
         "severity": finding.severity.label,
         "message": shared.message(finding.message),
         "start": finding.start,
         "end": finding.end,
-        "line": line,
-        "column": column,
         "suggestions": list(finding.suggestions),
         "evidence": dict(finding.evidence),
         "suppressed": finding.suppressed,
     }
 
 
-def pass_to_json(stage_pass: StagePass, shared: Shared) -> dict[str, object]:
-    """Serialise one stage pass."""
-    lines = line_index(stage_pass.input_text)
+def pass_to_json(stage_pass: StagePass, shared: Shared, document_score: object = None) -> dict[str, object]:
+    """Serialise one stage pass (its input digest is the previous pass's output digest, the first's the document's ``text_sha256``)."""
     return {
         "stage": stage_pass.stage,
-        "input_sha256": stage_pass.input_sha256,
-        "output_sha256": stage_pass.output_sha256,
-        "applied": [fix_to_json(f, lines, shared) for f in stage_pass.applied],
-        "skipped": [[s.reason.value, *fix_to_json(s.fix, lines, shared)] for s in stage_pass.skipped],
-        "findings": [finding_to_json(f, lines, shared) for f in stage_pass.findings],
+        # A pass that applied nothing gives back its input: its output digest is not repeated.
+        **({"output_sha256": stage_pass.output_sha256} if stage_pass.applied or stage_pass.output_sha256 != stage_pass.input_sha256 else {}),
+        "applied": [fix_to_json(f, shared, None, document_score) for f in stage_pass.applied],
+        "skipped": [fix_to_json(s.fix, shared, s.reason, document_score) for s in stage_pass.skipped],
+        "findings": [finding_to_json(f, shared) for f in stage_pass.findings],
     }
 
 
@@ -141,10 +163,9 @@ def document_to_json(result: CleanResult, output_name: str | None, shared: Share
     from cleaner.edits import sha256_text
 
     spin = dict(result.stages.get("spin", {}))
-    lines = line_index(result.input_text)
-    if "sentences" in spin:  # only those with a score or evidence, each with its line; evidence by index
+    if "sentences" in spin:  # only those with a score or evidence, as [start, end, words, score, evidence indices]
         spin["sentences"] = [
-            {**sentence, "line": lines.line_col(sentence["start"])[0], "evidence": [shared.evidence(e) for e in sentence.get("evidence", [])]}
+            [sentence["start"], sentence["end"], sentence["words"], sentence["score"], [shared.evidence(e) for e in sentence.get("evidence", [])]]
             for sentence in spin["sentences"]  # type: ignore[attr-defined]
             if sentence.get("score") or sentence.get("evidence")
         ]
@@ -166,7 +187,7 @@ def document_to_json(result: CleanResult, output_name: str | None, shared: Share
         "readability": {k: dict(v) for k, v in result.readability.items()},
         "spin": spin,
         "grammar": dict(result.stages.get("grammar", {})),
-        "passes": [pass_to_json(p, shared) for p in result.log.passes],
+        "passes": [pass_to_json(p, shared, spin.get("score")) for p in result.log.passes],
     }
 
 
@@ -249,10 +270,10 @@ class ReportWriter:
         """
         with self._writing():
             error_list = [{"input": e.source, "message": e.message} for e in errors]
-            tail: dict[str, object] = {"errors": error_list, "evidence": self.shared.evidence_list(), "messages": self.shared.messages(), "rules": self.shared.rules(), "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
+            tail: dict[str, object] = {"errors": error_list, "evidence": self.shared.evidence_list(), "fix_kinds": self.shared.kinds(), "messages": self.shared.messages(), "rules": self.shared.rules(), "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
             if incomplete:
                 tail["incomplete"] = incomplete
-            body = json.dumps(tail, ensure_ascii=False, indent=2, sort_keys=True)[2:-2]  # the fields, without braces
+            body = ",\n".join(f"  {json.dumps(name)}: {_entry_per_line(value)}" for name, value in sorted(tail.items()))
             self._stream.write(("]" if self._first else "\n  ]") + ",\n" + body + "\n}\n")
             self._stream.close()
             os.chmod(self._temporary, 0o644)
@@ -284,6 +305,7 @@ class ReportWriter:
             "documents": [],
             "errors": [],
             "evidence": [],
+            "fix_kinds": [],
             "incomplete": reason,
             "messages": [],
             "rules": [],
@@ -314,6 +336,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _entry_per_line(value: object) -> str:
+    """Dump a list of the report's tail one compact entry per line (the shared lists run to thousands), anything else indented."""
+    if isinstance(value, list) and value:
+        return "[\n" + ",\n".join("    " + json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for entry in value) + "\n  ]"
+    return _indented(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True), 2)
+
+
 def _indented(text: str, spaces: int) -> str:
     """Indent every line but the first of a JSON dump, to nest it ``spaces`` deep."""
     return text.replace("\n", "\n" + " " * spaces)
@@ -333,20 +362,28 @@ def log_from_json(document: Mapping[str, object], report: Mapping[str, object], 
     rules: list[str] = report["rules"]  # type: ignore[assignment]
     messages: list[str] = report["messages"]  # type: ignore[assignment]
     evidence: list[dict[str, object]] = report["evidence"]  # type: ignore[assignment]
+    kinds: list[list[object]] = report["fix_kinds"]  # type: ignore[assignment]
     source = str(document["input"])
+    score = document.get("spin", {}).get("score")  # type: ignore[attr-defined]
 
-    def fix(current: str, rule: int, applicability: str, message: int, evidence_index: int, edits: list[list[int | str]]) -> Fix:
-        spans = tuple(Edit(start, end, current[start:end], after) for start, end, _, _, after in edits)  # type: ignore[misc,index]
-        return Fix(rules[rule], spans, Applicability.parse(applicability), messages[message], dict(evidence[evidence_index]))
+    def fix(current: str, kind: int, *edits: int | str) -> tuple[str | None, Fix]:
+        reason, rule, applicability, message, evidence_index = kinds[kind]
+        found = dict(evidence[evidence_index])  # type: ignore[call-overload]
+        if found.get("document_score") == DOCUMENT_SCORE:
+            found["document_score"] = score
+        spans = tuple(Edit(start, end, current[start:end], after) for start, end, after in zip(edits[::3], edits[1::3], edits[2::3]))  # type: ignore[misc,index]
+        return reason, Fix(rules[rule], spans, Applicability.parse(applicability), messages[message], found)  # type: ignore[index,arg-type]
 
     passes = []
+    digest = str(document["text_sha256"])
     for p in document["passes"]:  # type: ignore[attr-defined]
-        if sha256_text(text) != p["input_sha256"]:
+        if sha256_text(text) != digest:
             raise ReplayError(f"{source}: stage {p['stage']!r} input does not match the report")
-        applied = tuple(fix(text, *f) for f in p["applied"])
-        skipped = tuple(SkippedFix(fix(text, *s[1:]), SkipReason(s[0])) for s in p["skipped"])
-        passes.append(StagePass(stage=p["stage"], input_sha256=p["input_sha256"], output_sha256=p["output_sha256"], applied=applied, skipped=skipped))
-        text = splice(text, [e for f in applied for e in f.edits])
+        applied = tuple(fix(text, *f)[1] for f in p["applied"])
+        skipped = tuple(SkippedFix(f, SkipReason(reason)) for reason, f in (fix(text, *s) for s in p["skipped"]))
+        output = p.get("output_sha256", digest)  # absent: the pass applied nothing
+        passes.append(StagePass(stage=p["stage"], input_sha256=digest, output_sha256=output, applied=applied, skipped=skipped))
+        text, digest = splice(text, [e for f in applied for e in f.edits]), output
     return EditLog(source, str(document["text_sha256"]), tuple(passes))
 
 
