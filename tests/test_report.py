@@ -11,6 +11,7 @@ from cleaner.api import clean_bytes
 from cleaner.config import Config
 from cleaner.emit.report import DOCUMENT_SCORE, Shared, document_line, log_from_json
 from cleaner.errors import ReplayError
+from cleaner.stages.readability import NAMES
 from tests.conftest import SEEDS, SPUN_SEED
 
 
@@ -46,6 +47,7 @@ def test_spin_scores_are_shared_and_only_telling_sentences_kept() -> None:
     result, document, report = _entry(SPUN_SEED)
     assert any(e.get("document_score") == DOCUMENT_SCORE for e in report["evidence"])
     assert all(s[3] or s[4] for s in document["spin"]["sentences"])  # only sentences that say something
+    assert {when: dict(zip(NAMES, values)) for when, values in document["readability"].items()} == result.readability
 
 
 def test_an_entry_does_not_fit_another_text() -> None:

@@ -18,7 +18,8 @@ report. A pass's input digest is the previous pass's ``output_sha256`` (the firs
 ``text_sha256``); a pass that applied nothing gives back its input and omits
 ``output_sha256``. A spin fix's evidence ``document_score`` equal to the document's spin
 ``score`` is written as ``"spin.score"`` (:data:`DOCUMENT_SCORE`), so one rule's fixes
-share a kind across documents. Findings give their span, not line and column. The spin
+share a kind across documents. Readability scores are lists in the order of the
+top-level ``readability_metrics``. Findings give their span, not line and column. The spin
 verdict lists only the sentences that say something (a score or evidence), each as
 ``[start, end, words, score, evidence indices]``, and its per-rule counts as ``[rule
 index, count]`` pairs. Document lines have no spaces after separators.
@@ -34,12 +35,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cleaner import __version__
 from cleaner.api import CleanResult
-from cleaner.fileio import write_atomically
 from cleaner.errors import OutputError
+from cleaner.fileio import write_atomically
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
+from cleaner.stages.readability import NAMES as READABILITY_NAMES
 
 SCHEMA = "cleaner.report/3"
 #: The files a report folder gets.
@@ -184,11 +187,16 @@ def document_to_json(result: CleanResult, output_name: str | None, shared: Share
         "markdown": result.markdown,
         "changed": result.changed,
         "summary": summarise(result),
-        "readability": {k: dict(v) for k, v in result.readability.items()},
+        "readability": {k: _metrics(v) for k, v in result.readability.items()},
         "spin": spin,
         "grammar": dict(result.stages.get("grammar", {})),
         "passes": [pass_to_json(p, shared, spin.get("score")) for p in result.log.passes],
     }
+
+
+def _metrics(scores: Mapping[str, float]) -> object:
+    """Write a readability score set as its values in the order of :data:`~cleaner.stages.readability.NAMES` (the report's ``readability_metrics``); an odd set as an object."""
+    return [scores[name] for name in READABILITY_NAMES] if set(scores) == set(READABILITY_NAMES) else dict(scores)
 
 
 def document_line(result: CleanResult, output_name: str | None, shared: Shared) -> str:
@@ -270,7 +278,7 @@ class ReportWriter:
         """
         with self._writing():
             error_list = [{"input": e.source, "message": e.message} for e in errors]
-            tail: dict[str, object] = {"errors": error_list, "evidence": self.shared.evidence_list(), "fix_kinds": self.shared.kinds(), "messages": self.shared.messages(), "rules": self.shared.rules(), "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
+            tail: dict[str, object] = {"errors": error_list, "evidence": self.shared.evidence_list(), "fix_kinds": self.shared.kinds(), "messages": self.shared.messages(), "readability_metrics": list(READABILITY_NAMES), "rules": self.shared.rules(), "schema": SCHEMA, "tool": {"name": "cleaner", "version": __version__}}
             if incomplete:
                 tail["incomplete"] = incomplete
             body = ",\n".join(f"  {json.dumps(name)}: {_entry_per_line(value)}" for name, value in sorted(tail.items()))
@@ -308,6 +316,7 @@ class ReportWriter:
             "fix_kinds": [],
             "incomplete": reason,
             "messages": [],
+            "readability_metrics": list(READABILITY_NAMES),
             "rules": [],
             "schema": SCHEMA,
             "tool": {"name": "cleaner", "version": __version__},
@@ -362,17 +371,18 @@ def log_from_json(document: Mapping[str, object], report: Mapping[str, object], 
     rules: list[str] = report["rules"]  # type: ignore[assignment]
     messages: list[str] = report["messages"]  # type: ignore[assignment]
     evidence: list[dict[str, object]] = report["evidence"]  # type: ignore[assignment]
-    kinds: list[list[object]] = report["fix_kinds"]  # type: ignore[assignment]
+    kinds: list[list[Any]] = report["fix_kinds"]  # type: ignore[assignment]
     source = str(document["input"])
     score = document.get("spin", {}).get("score")  # type: ignore[attr-defined]
 
-    def fix(current: str, kind: int, *edits: int | str) -> tuple[str | None, Fix]:
+    def fix(current: str, kind: int, *edits: Any) -> tuple[Any, Fix]:
+        """Rebuild one fix from its kind and edit triples; the replaced texts are ``current``'s slices."""
         reason, rule, applicability, message, evidence_index = kinds[kind]
-        found = dict(evidence[evidence_index])  # type: ignore[call-overload]
+        found = dict(evidence[evidence_index])
         if found.get("document_score") == DOCUMENT_SCORE:
             found["document_score"] = score
-        spans = tuple(Edit(start, end, current[start:end], after) for start, end, after in zip(edits[::3], edits[1::3], edits[2::3]))  # type: ignore[misc,index]
-        return reason, Fix(rules[rule], spans, Applicability.parse(applicability), messages[message], found)  # type: ignore[index,arg-type]
+        spans = tuple(Edit(start, end, current[start:end], after) for start, end, after in zip(edits[::3], edits[1::3], edits[2::3]))
+        return reason, Fix(rules[rule], spans, Applicability.parse(applicability), messages[message], found)
 
     passes = []
     digest = str(document["text_sha256"])
