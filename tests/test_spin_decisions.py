@@ -82,3 +82,35 @@ def test_overlapping_candidates_and_quotes_the_spinner_rewrote() -> None:
     assert "“Prices additionally rose within the capital,” the governor said." in out
     # A quotation holding a signature ("financial institution") was spun like the rest.
     assert "“The bank also acted,” he said." in out
+
+
+def test_strong_fits_count_for_the_document_but_open_no_paragraph() -> None:
+    from cleaner.spin.detect import evaluate_gate
+
+    text = "One two three four.\n\nFive six seven eight.\n"
+    tokens = tokenize(text)
+    strong = [(0, True), (5, True)]  # once per form at its first place: it moves when repaired
+    gate = evaluate_gate(text, tokens, strong, 1.5, paragraph_hits=[])
+    assert gate.spun and gate.spun_paragraphs == ()
+    assert evaluate_gate(text, tokens, strong, 1.5).spun_paragraphs == ((0, 19),)
+
+
+def test_a_long_document_with_spun_paragraphs_settles() -> None:
+    # Shuffled paragraphs of the seeds (the spun one among them): the document gate stays
+    # closed and paragraphs open on their own. A strong fit opening its paragraph moved to
+    # the next occurrence of its form once repaired, so each run opened new paragraphs and
+    # cleaning never settled (FixedPointError at 500 paragraphs).
+    import random
+
+    from .conftest import ROOT
+
+    draw = random.Random(5)
+    sources = [p for s in sorted((ROOT / "seeds").glob("*.txt")) for p in s.read_text(encoding="utf-8").split("\n") if len(p.split()) > 8]
+    paragraphs = []
+    for i in range(500):
+        words = draw.choice(sources).split()
+        draw.shuffle(words)
+        paragraphs.append(" ".join(words) + f" Paragraph {i}.")
+    text = "\n\n".join(paragraphs) + "\n"
+    first = clean_text(text, OFF)
+    assert clean_text(first.output, OFF).output == first.output

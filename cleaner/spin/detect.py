@@ -59,7 +59,7 @@ def spin_hits(tokens: Tokens, matches: Sequence[Match], candidates: Sequence[Can
     return hits
 
 
-def evaluate_gate(text: str, tokens: Tokens, hits: Sequence[tuple[int, bool]], threshold: float) -> Gate:
+def evaluate_gate(text: str, tokens: Tokens, hits: Sequence[tuple[int, bool]], threshold: float, paragraph_hits: Sequence[tuple[int, bool]] | None = None) -> Gate:
     """Score the document and its paragraphs by spin evidence per 100 words.
 
     ``hits`` are (offset, is a signature) pairs (:func:`spin_hits`). A signature hit
@@ -68,13 +68,21 @@ def evaluate_gate(text: str, tokens: Tokens, hits: Sequence[tuple[int, bool]], t
     of 0 judges every document spun, for rule examples); a paragraph
     opens on its own with a signature hit and two or more in weighted evidence at the
     threshold density.
+
+    ``paragraph_hits`` (default: ``hits``) is the evidence that may open a paragraph:
+    only evidence that stays where it is when the text around it is repaired. A strong
+    fit is counted once per spun form, at its first place; once that place is repaired
+    the next occurrence would become the first and open its paragraph on the next run,
+    so cleaning would never settle. Strong fits count for the document only.
     """
     starts = tokens.starts
-    weighted = sorted((offset, 1.0 if signature else CONTEXTUAL_WEIGHT) for offset, signature in hits)
+    score = 100.0 * sum(1.0 if signature else CONTEXTUAL_WEIGHT for _, signature in hits) / max(len(tokens), 1)
+    document_signatures = sum(1 for _, signature in hits if signature)
+    local = hits if paragraph_hits is None else paragraph_hits
+    weighted = sorted((offset, 1.0 if signature else CONTEXTUAL_WEIGHT) for offset, signature in local)
     hit_starts = [offset for offset, _ in weighted]
     cumulative = list(accumulate(weight for _, weight in weighted))
-    signature_starts = sorted(offset for offset, signature in hits if signature)
-    score = 100.0 * (cumulative[-1] if cumulative else 0.0) / max(len(tokens), 1)
+    signature_starts = sorted(offset for offset, signature in local if signature)
     spun_paragraphs = []
     for para in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
         if not _count_between(signature_starts, para.start(), para.end()):
@@ -85,7 +93,7 @@ def evaluate_gate(text: str, tokens: Tokens, hits: Sequence[tuple[int, bool]], t
         weight = (cumulative[last - 1] if last else 0.0) - (cumulative[first - 1] if first else 0.0)
         if weight >= 2 and 100.0 * weight / max(words, 1) >= threshold:
             spun_paragraphs.append((para.start(), para.end()))
-    spun = threshold <= 0 or (score >= threshold and len(signature_starts) >= MIN_SIGNATURES)
+    spun = threshold <= 0 or (score >= threshold and document_signatures >= MIN_SIGNATURES)
     return Gate(round(score, 2), spun, tuple(spun_paragraphs))
 
 

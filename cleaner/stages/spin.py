@@ -34,7 +34,7 @@ class SpinStage:
         spans = scored_spans(text, tokens, found.candidates, default_scorer()) if found.candidates else []
         strong = strong_fits(tokens, spans, ctx.rules)
         hits = found.hits(strong)
-        gate = evaluate_gate(text, tokens, hits, ctx.config.spin_threshold)
+        gate = evaluate_gate(text, tokens, hits, ctx.config.spin_threshold, paragraph_hits=found.hits())
         first_gate = ctx.memo.setdefault("gate", gate)
         assert isinstance(first_gate, Gate)
         quoted = unspun_quotes(text, hits)
