@@ -56,10 +56,11 @@ def is_similar(earlier: WordKey, key: WordKey, similarity: float) -> bool:
 
 
 class _Entry(NamedTuple):
-    """A paragraph in the index: its words, its words as a set, its shingle count."""
+    """A paragraph in the index: its words, its words and its shingles as sets, its shingle count."""
 
     key: WordKey
     words: frozenset[Element]
+    shingle_set: frozenset[Element]
     shingles: int
 
 
@@ -75,8 +76,9 @@ class ParagraphIndex:
     ``m``). Two sets that share ``t`` elements share one among each one's ``n - t + 1``
     rarest, and the first one they share (met first when going through the rarest)
     sits where enough elements remain on both sides (PPJoin's positional filter). Then
-    the words shared (``SequenceMatcher.quick_ratio``, as one set intersection), and
-    only then the ratio itself, in paragraph order: the answer the all-pairs search
+    the words shared (``SequenceMatcher.quick_ratio``, as one set intersection), the
+    word pairs shared (the bound above, which paragraphs of the same words shuffled
+    fail), and only then the ratio itself, in paragraph order: the answer the all-pairs search
     gives.
 
     >>> index = ParagraphIndex([("a", "b"), ("c", "d"), ("a", "b")], 1.0)
@@ -104,8 +106,11 @@ class ParagraphIndex:
                     shingles = shingled[key] = self._shingles(key)
                 self._frequency.update(shingles)
             frequency = self._frequency
+            # The rarity order once over the distinct shingles, then each key sorted by rank
+            # in C: the same order as sorting every key by (frequency, shingle).
+            rank = {element: position for position, element in enumerate(sorted(frequency, key=lambda e: (frequency[e], e)))}
             for key, shingles in shingled.items():
-                self._keyed[key] = (sorted(shingles, key=lambda e: (frequency[e], e)), frozenset(_numbered((w,) for w in key)))
+                self._keyed[key] = (sorted(shingles, key=rank.__getitem__), frozenset(_numbered((w,) for w in key)))
 
     def _shingles(self, key: WordKey) -> list[Element]:
         """Return the numbered words (or word pairs) of ``key``."""
@@ -145,7 +150,7 @@ class ParagraphIndex:
         if self.similarity >= 1.0 or not key:
             return
         ordered, words = self._prepared(key)
-        self._added[index] = _Entry(key, words, len(key) - self._width + 1)
+        self._added[index] = _Entry(key, words, frozenset(ordered), len(key) - self._width + 1)
         prefix = self._prefix_length(len(key))
         if not prefix:
             self._unindexed.append(index)
@@ -174,8 +179,13 @@ class ParagraphIndex:
                     entry = self._added[index]
                     if min(shingles - position, entry.shingles - other_position) >= self._needed(size, len(entry.key)):
                         candidates.add(index)
+        shingle_set = frozenset(ordered)
         for index in sorted(candidates):
             entry = self._added[index]
-            if len(words & entry.words) >= math.ceil(self.similarity * (size + len(entry.key)) / 2) - 1 and is_similar(entry.key, key, self.similarity):
+            if (
+                len(words & entry.words) >= math.ceil(self.similarity * (size + len(entry.key)) / 2) - 1
+                and len(shingle_set & entry.shingle_set) >= self._needed(size, len(entry.key))
+                and is_similar(entry.key, key, self.similarity)
+            ):
                 return index
         return None
