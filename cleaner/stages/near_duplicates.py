@@ -18,21 +18,23 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 WordKey = tuple[str, ...]
-#: A word or word pair with its occurrence number, so that sequences compare as sets.
-Element = tuple[tuple[str, ...], int]
+#: A word or word pair with its occurrence number, so that sequences compare as sets,
+#: packed in one integer (word ids and the number in 32 bits each): cheaper to hash,
+#: sort and keep than nested tuples of strings.
+Element = int
+_BITS = 32
 
 
-def _numbered(items: Iterable[tuple[str, ...]]) -> list[Element]:
-    """Number each item's occurrences: ``a b a`` -> ``(a, 0) (b, 0) (a, 1)``."""
-    listed = list(items)
-    if len(set(listed)) == len(listed):  # the common case for word pairs: all first occurrences
-        return [(item, 0) for item in listed]
-    seen: dict[tuple[str, ...], int] = {}
+def _numbered(items: list[int]) -> list[Element]:
+    """Number each item's occurrences: ``a b a`` -> ``(a, 0) (b, 0) (a, 1)``, packed."""
+    if len(set(items)) == len(items):  # the common case for word pairs: all first occurrences
+        return [item << _BITS for item in items]
+    seen: dict[int, int] = {}
     numbered = []
-    for item in listed:
+    for item in items:
         count = seen.get(item, 0)
         seen[item] = count + 1
-        numbered.append((item, count))
+        numbered.append(item << _BITS | count)
     return numbered
 
 
@@ -98,6 +100,8 @@ class ParagraphIndex:
         #: Per word key: its shingles rarest first, and its numbered words (computed once).
         self._keyed: dict[WordKey, tuple[list[Element], frozenset[Element]]] = {}
         self._frequency: Counter[Element] = Counter()
+        #: Word ids: a word's id is the number of distinct words seen before it.
+        self._ids: dict[str, int] = {}
         if similarity < 1.0:
             shingled: dict[WordKey, list[Element]] = {}
             for key in keys:  # a repeated key counts each time, as every occurrence is asked about
@@ -110,17 +114,27 @@ class ParagraphIndex:
             # in C: the same order as sorting every key by (frequency, shingle).
             rank = {element: position for position, element in enumerate(sorted(frequency, key=lambda e: (frequency[e], e)))}
             for key, shingles in shingled.items():
-                self._keyed[key] = (sorted(shingles, key=rank.__getitem__), frozenset(_numbered((w,) for w in key)))
+                self._keyed[key] = (sorted(shingles, key=rank.__getitem__), self._words(key))
+
+    def _word_ids(self, key: WordKey) -> list[int]:
+        """Return the ids of the words of ``key``, giving new words the next ids."""
+        ids = self._ids
+        return [ids.setdefault(word, len(ids)) for word in key]
 
     def _shingles(self, key: WordKey) -> list[Element]:
         """Return the numbered words (or word pairs) of ``key``."""
-        return _numbered(zip(*(key[i:] for i in range(self._width))))
+        ids = self._word_ids(key)
+        return _numbered(ids if self._width == 1 else [first << _BITS | second for first, second in zip(ids, ids[1:])])
+
+    def _words(self, key: WordKey) -> frozenset[Element]:
+        """Return the numbered words of ``key`` as a set."""
+        return frozenset(_numbered(self._word_ids(key)))
 
     def _prepared(self, key: WordKey) -> tuple[list[Element], frozenset[Element]]:
         """Return the shingles of ``key`` rarest first and its numbered words."""
         found = self._keyed.get(key)
         if found is None:  # a key not given to the constructor: its shingles count as unseen
-            found = self._keyed[key] = (self._ordered(key), frozenset(_numbered((w,) for w in key)))
+            found = self._keyed[key] = (self._ordered(key), self._words(key))
         return found
 
     def _needed(self, size: int, other: int) -> int:
