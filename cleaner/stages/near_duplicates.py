@@ -94,7 +94,9 @@ class ParagraphIndex:
         self._width = 2 if similarity > 2 / 3 else 1
         self._first: dict[WordKey, int] = {}
         self._added: dict[int, _Entry] = {}
-        self._postings: dict[Element, list[tuple[int, int]]] = {}
+        #: Per shingle: the paragraphs with it in their prefix, each with the number of its
+        #: shingles from there on and its word count (what the positional filter needs).
+        self._postings: dict[Element, list[tuple[int, int, int]]] = {}
         #: Paragraphs too short for the prefix filter: always compared.
         self._unindexed: list[int] = []
         #: Per word key: its shingles rarest first, and its numbered words (computed once).
@@ -168,8 +170,9 @@ class ParagraphIndex:
         prefix = self._prefix_length(len(key))
         if not prefix:
             self._unindexed.append(index)
+        shingles = len(key) - self._width + 1
         for position, element in enumerate(ordered[:prefix]):
-            self._postings.setdefault(element, []).append((index, position))
+            self._postings.setdefault(element, []).append((index, shingles - position, len(key)))
 
     def earlier_copy(self, key: WordKey) -> int | None:
         """Return the index of the first paragraph added that ``key`` repeats, if any."""
@@ -185,13 +188,20 @@ class ParagraphIndex:
         else:
             candidates = set(self._unindexed)
             met: set[int] = set()
+            #: Per word count of another paragraph: the shingles the two must share, or
+            #: more than any can when their lengths alone rule a near copy out.
+            needed: dict[int, int] = {}
             for position, element in enumerate(ordered[:prefix]):
-                for index, other_position in self._postings.get(element, ()):
+                remaining = shingles - position
+                for index, other_remaining, other_size in self._postings.get(element, ()):
                     if index in met:
                         continue
                     met.add(index)
-                    entry = self._added[index]
-                    if min(shingles - position, entry.shingles - other_position) >= self._needed(size, len(entry.key)):
+                    need = needed.get(other_size)
+                    if need is None:
+                        too_far = abs(other_size - size) > (1 - self.similarity) * max(other_size, size)
+                        need = needed[other_size] = shingles + 1 if too_far else self._needed(size, other_size)
+                    if min(remaining, other_remaining) >= need:
                         candidates.add(index)
         shingle_set = frozenset(ordered)
         for index in sorted(candidates):
