@@ -19,6 +19,7 @@ Every removal is an edit whose ``before`` holds the removed text, so nothing is 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -73,8 +74,12 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
 
 
 def word_key(text: str) -> tuple[str, ...]:
-    """Return the lower-cased words of ``text``: what 'the same paragraph' compares."""
-    return tuple(w.lower() for w in _WORD.findall(text))
+    """Return the lower-cased words of ``text``: what 'the same paragraph' compares.
+
+    Words are interned: a long document repeats few distinct words, and one string per
+    distinct word (not per occurrence) keeps the keys of every paragraph small.
+    """
+    return tuple(map(sys.intern, map(str.lower, _WORD.findall(text))))
 
 
 def find_repeats(rule: Rule, text: str) -> list[Fix]:
