@@ -200,8 +200,9 @@ def main() -> None:
         for r in results:
             print(r["name"], "missed:", r["missed"], "DAMAGED:", r["damaged"])
     seeds = [Passage(p.stem, "seed", {"text": p.read_text(encoding="utf-8")}) for p in sorted((ROOT / "seeds").glob("*.txt")) if not p.name.startswith("001_")]
-    for label, texts in (("dev clean passages", clean), ("clean seeds", seeds)):
-        n, words, which = changed_words(texts, registry, scorer)
+    # The spun passages' originals are ordinary news too, written before any spinner.
+    for label, texts, field in (("dev clean passages", clean, "text"), ("clean seeds", seeds, "text"), ("originals of the spun passages", spun, "gold")):
+        n, words, which = changed_words(texts, registry, scorer, field)
         print(f"{label}: {n} of {words} words changed ({1000 * n / max(words, 1):.2f} per 1,000) {which[:12]}")
     if args.detect:
         detection(spun, clean, seeds, registry)
