@@ -62,11 +62,11 @@ def load_for_documents(config: Config) -> None:
     must count the document alone, so the executors call this before starting the clock.
     """
     from cleaner.spin.scorer import default_scorer
-    from cleaner.stages.readability import score
+    from cleaner.stages import readability
 
     registry_for(config)
     default_scorer()
-    score("Loaded.")
+    readability.load()
 
 
 def clean_text(

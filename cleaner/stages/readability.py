@@ -61,6 +61,12 @@ def _easy_words() -> frozenset[str]:
     return frozenset(line.strip() for line in lines)
 
 
+def load() -> None:
+    """Load the syllable dictionary and the Dale-Chall word list now, not at the first text scored."""
+    _hyphenator()
+    _easy_words()
+
+
 @lru_cache(maxsize=200_000)
 def _syllables(token: str) -> int:
     """Count the syllables of one whitespace-free token as textstat 0.7.3 does.

@@ -88,11 +88,16 @@ def find_repeats(rule: Rule, text: str) -> list[Fix]:
     max_words = int(rule.param("max_words", 10_000))  # type: ignore[call-overload]
     similarity = float(rule.param("similarity", 1.0))  # type: ignore[arg-type]
     within_first = int(rule.param("within_first", 0))  # type: ignore[call-overload]
+
+    def comparable(key: tuple[str, ...]) -> bool:
+        """Whether a paragraph of these words is one the rule compares (by its length)."""
+        return min_words <= len(key) <= max_words
+
     keyed: Iterable[tuple[int, Paragraph, tuple[str, ...]]] = ((position, para, word_key(para.text)) for position, para in enumerate(paragraphs(text)))
     keys: list[tuple[str, ...]] = []
     if not within_first or similarity < 1.0:  # near copies rank words by rarity over every paragraph
         keyed = list(keyed)
-        keys = [key for _, _, key in keyed if min_words <= len(key) <= max_words]
+        keys = [key for _, _, key in keyed if comparable(key)]
         if len(keys) < 2:  # nothing to repeat: skip indexing (one long paragraph is common)
             return []
     index = ParagraphIndex(keys, similarity)
@@ -103,12 +108,12 @@ def find_repeats(rule: Rule, text: str) -> list[Fix]:
         # next paragraph into the window, so one round reaches what repeated rounds would.
         if within_first and kept == within_first:
             break
-        original = index.earlier_copy(key) if min_words <= len(key) <= max_words else None
+        original = index.earlier_copy(key) if comparable(key) else None
         if original is not None:
             fixes.append(Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {"repeats_paragraph": original + 1}))
             continue
         kept += 1
-        if min_words <= len(key) <= max_words:
+        if comparable(key):
             index.add(key, position)
     return fixes
 
