@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from cleaner.counts import Counts, CountTable, load_table
 from cleaner.errors import RulePackError
 
 UNIGRAMS = "frequency_dictionary_en_82_765.txt"
@@ -42,9 +43,9 @@ class Lexicon:
     """Synonyms and counts, with the context-fit score the fallback ranks by."""
 
     synonyms: Mapping[str, tuple[str, ...]]
-    unigrams: Mapping[str, int]
-    #: Bigram counts by "left right" (the keys also serve whole-text membership tests in C).
-    bigrams: Mapping[str, int]
+    unigrams: Counts
+    #: Bigram counts by "left right" (also the membership test for whole texts).
+    bigrams: Counts
     #: Counts below the smallest listed bigram are unknown, not zero: half of it.
     bigram_floor: float
     #: Every word form that may have candidates (thesaurus words and their inflections),
@@ -154,11 +155,20 @@ def read_thesaurus(path: Path) -> dict[str, tuple[str, ...]]:
     return {word: tuple(o for o in dict.fromkeys(others) if o != word) for word, others in synonyms.items()}
 
 
-def read_counts(path: Path) -> dict[str, int]:
-    """Read a symspellpy frequency list: the key (one or two words), a space, the count."""
-    with path.open(encoding="utf-8") as handle:
-        pairs = (line.rstrip("\n").rpartition(" ") for line in handle)
-        return {key: int(count) for key, _, count in pairs if key}
+@lru_cache(maxsize=1)
+def word_counts() -> tuple[CountTable, CountTable]:
+    """Return the word and the bigram counts, loaded once per process (shared by the scorer and the lexicon).
+
+    The tables are kept in the cache folder's ``counts`` subfolder after the first
+    build (:func:`cleaner.counts.load_table`), so a new process loads them in milliseconds.
+    """
+    from cleaner.cache import default_folder
+
+    folder = default_folder() / "counts"
+    try:
+        return load_table(frequency_file(UNIGRAMS), folder), load_table(frequency_file(BIGRAMS), folder)
+    except (OSError, ValueError) as exc:
+        raise RulePackError(f"cannot read symspellpy's frequency lists: {exc}") from None
 
 
 @lru_cache(maxsize=4)
@@ -168,8 +178,7 @@ def load_lexicon(thesaurus: Path, common_word_count: int = 0) -> Lexicon:
     Words more frequent than ``common_word_count`` (when it is above 0) never become
     fallback suspects: function words are not what a spinner swaps.
     """
-    unigrams = read_counts(frequency_file(UNIGRAMS))
-    bigrams = read_counts(frequency_file(BIGRAMS))
+    unigrams, bigrams = word_counts()
     synonyms = read_thesaurus(thesaurus)
     forms = frozenset(f for f in inflected_forms(synonyms) if not 0 < common_word_count < unigrams.get(f, 0))
-    return Lexicon(synonyms, unigrams, bigrams, min(bigrams.values()) / 2, forms)
+    return Lexicon(synonyms, unigrams, bigrams, bigrams.smallest / 2, forms)

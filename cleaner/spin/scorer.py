@@ -1,8 +1,8 @@
 """Context scoring: how much better a candidate original fits its place than the spun words.
 
-The one place spin statistics load, lazily and once per process (:func:`default_scorer`):
-English word and bigram counts from symspellpy's package data (82,765 words, 243,342
-bigrams), nothing fetched at run time.
+Spin statistics load lazily and once per process (:func:`default_scorer`): English word
+and bigram counts from symspellpy's package data (82,765 words, 243,342 bigrams), kept
+as compact tables (:mod:`cleaner.counts`), nothing fetched at run time.
 
 Interface (the stage, ``cleaner eval`` and ``cleaner spin mine`` use only this):
 
@@ -22,12 +22,13 @@ consistency (a spinner swaps the same word the same way every time).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from cleaner.lexicon import BIGRAMS, UNIGRAMS, frequency_file, read_counts
+from cleaner.counts import Counts
+from cleaner.lexicon import word_counts
 from cleaner.spin.candidates import Candidate
 from cleaner.spin.patterns import Tokens
 
@@ -71,8 +72,8 @@ class Scored(NamedTuple):
 class Scorer:
     """A bigram language model over lower-case words."""
 
-    unigrams: Mapping[str, int]
-    bigrams: Mapping[str, int]
+    unigrams: Counts
+    bigrams: Counts
     total: float
     #: The smallest listed bigram count: any unlisted pair is rarer.
     listed_floor: float
@@ -88,8 +89,8 @@ class Scorer:
         if left is None:
             return math.log(max(own, 0.5) / self.total)
         context = max(self.unigrams.get(left, 0), 1)
-        pair = self.bigrams.get(f"{left} {word}")
-        if pair is not None:
+        pair = self.bigrams.get(f"{left} {word}", 0)
+        if pair:
             return math.log(min(1.0, pair / context))
         return math.log(min(self.listed_floor / context, BACKOFF * max(own, 0.5) / self.total, 1.0))
 
@@ -152,6 +153,5 @@ def neighbours(text: str, tokens: Tokens, first: int, last: int) -> tuple[str | 
 @lru_cache(maxsize=1)
 def default_scorer() -> Scorer:
     """Load the word and bigram counts once per process, at first use."""
-    unigrams = read_counts(frequency_file(UNIGRAMS))
-    bigrams = read_counts(frequency_file(BIGRAMS))
-    return Scorer(unigrams, bigrams, float(sum(unigrams.values())), float(min(bigrams.values())))
+    unigrams, bigrams = word_counts()
+    return Scorer(unigrams, bigrams, float(unigrams.total), float(bigrams.smallest))

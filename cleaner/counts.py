@@ -1,0 +1,204 @@
+"""Word and bigram counts in a compact table that loads in milliseconds.
+
+symspellpy's frequency lists (82,765 words, 243,342 bigrams) take about 0.6 s to parse
+into dictionaries, paid by every process before its first document. Instead, the
+first process to need a list parses it once and stores a :class:`CountTable` in the
+user's cache folder: the 64-bit BLAKE2b hashes of the keys, sorted, and their counts,
+as two flat arrays. Later processes (and every worker of ``--jobs``) read the arrays
+back in one go, check them against the digest written beside them, and look keys up
+by binary search, keeping what they looked up in a bounded memo so repeated words cost
+one dictionary look-up.
+
+The stored table is treated as hostile: it is read only when it is a regular file of
+the expected size whose digest and source description (path, size and modification
+time of the list it was built from) match; anything else is rebuilt from the list, and
+a cache folder that cannot be written only means the table is built in memory.
+
+Two different keys with the same 64-bit hash would share a count; among the lists'
+326,000 keys there is no such pair (checked when a table is built), and for any other
+key the chance is about one in 10^14.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+#: The first line of a stored table; a change of format changes it.
+_MAGIC = b"cleaner.counts/1\n"
+#: Beyond this many remembered keys the memo starts again, so memory stays flat over a corpus.
+MEMO_LIMIT = 500_000
+
+
+class Counts(Protocol):
+    """What the spin statistics need of a count list: a count by key and membership."""
+
+    def get(self, key: str, default: int, /) -> int: ...
+
+    def __contains__(self, key: object, /) -> bool: ...
+
+
+def key_hash(key: str) -> int:
+    """Return the 64-bit hash a table files ``key`` under (the same in every process).
+
+    >>> key_hash("the") == key_hash("the") != key_hash("The")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+class CountTable:
+    """Counts by key: sorted key hashes and their counts, searched by bisection.
+
+    >>> table = CountTable.from_pairs([("the", 50), ("bank", 10)])
+    >>> table.get("bank", 0), table.get("river", 0), "the" in table, "river" in table
+    (10, 0, True, False)
+    >>> table.total, table.smallest, len(table)
+    (60, 10, 2)
+    """
+
+    __slots__ = ("_counts", "_hashes", "_memo", "smallest", "total")
+
+    def __init__(self, hashes: array[int], counts: array[int]) -> None:
+        self._hashes = hashes
+        self._counts = counts
+        self._memo: dict[str, int] = {}
+        #: The sum of all counts and the smallest one (what the scorer's model needs).
+        self.total = sum(counts)
+        self.smallest = min(counts) if counts else 0
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, int]]) -> CountTable:
+        """Build a table from (key, count) pairs; a repeated key keeps its last count, like a dict."""
+        by_hash: dict[int, tuple[str, int]] = {}
+        for key, count in pairs:
+            hashed = key_hash(key)
+            earlier = by_hash.get(hashed)
+            if earlier is not None and earlier[0] != key:
+                raise ValueError(f"the keys {earlier[0]!r} and {key!r} share a hash")
+            by_hash[hashed] = (key, count)
+        ordered = sorted(by_hash)
+        return cls(array("Q", ordered), array("Q", (by_hash[h][1] for h in ordered)))
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def get(self, key: str, default: int, /) -> int:
+        """Return the count of ``key``, or ``default`` when it is not listed."""
+        memo = self._memo
+        count = memo.get(key)
+        if count is None:
+            hashed = key_hash(key)
+            index = bisect_left(self._hashes, hashed)
+            count = self._counts[index] if index < len(self._hashes) and self._hashes[index] == hashed else 0
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = count
+        return count or default
+
+    def __contains__(self, key: object, /) -> bool:
+        return isinstance(key, str) and self.get(key, 0) > 0
+
+    def to_bytes(self, source: str) -> bytes:
+        """Serialise the table, with a header naming ``source`` and the payload's digest."""
+        payload = self._native(self._hashes).tobytes() + self._native(self._counts).tobytes()
+        header = {"source": source, "size": len(self), "digest": hashlib.blake2b(payload).hexdigest()}
+        return _MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + payload
+
+    @classmethod
+    def from_bytes(cls, data: bytes, source: str) -> CountTable | None:
+        """Read a table :meth:`to_bytes` wrote for ``source``; ``None`` if it is anything else."""
+        if not data.startswith(_MAGIC):
+            return None
+        header_line, newline, payload = data[len(_MAGIC) :].partition(b"\n")
+        try:
+            header = json.loads(header_line)
+        except ValueError:
+            return None
+        if not newline or not isinstance(header, dict) or header.get("source") != source:
+            return None
+        size = header.get("size")
+        if not isinstance(size, int) or size < 0 or len(payload) != 16 * size:
+            return None
+        if hashlib.blake2b(payload).hexdigest() != header.get("digest"):
+            return None
+        hashes, counts = array("Q"), array("Q")
+        hashes.frombytes(payload[: 8 * size])
+        counts.frombytes(payload[8 * size :])
+        return cls(cls._native(hashes), cls._native(counts))
+
+    @staticmethod
+    def _native(values: array[int]) -> array[int]:
+        """Return ``values`` in little-endian order (stored tables are the same on every machine)."""
+        if sys.byteorder == "little":
+            return values
+        swapped = array("Q", values)
+        swapped.byteswap()
+        return swapped
+
+
+def read_frequency_list(path: Path) -> Iterable[tuple[str, int]]:
+    """Yield the (key, count) pairs of a symspellpy list: the key (one or two words), a space, the count."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            key, _, count = line.rstrip("\n").rpartition(" ")
+            if key:
+                yield key, int(count)
+
+
+def load_table(path: Path, folder: Path | None) -> CountTable:
+    """Return the table of the frequency list at ``path``, stored in ``folder`` after the first build.
+
+    With ``folder`` ``None``, or a stored table that does not check out, or a folder that
+    cannot be written, the list is parsed; only a missing or unreadable list is an error
+    (``OSError``, for the caller to explain).
+    """
+    status = path.stat()
+    source = f"{path.resolve()}:{status.st_size}:{status.st_mtime_ns}"
+    stored = folder / f"{path.stem}.counts" if folder is not None else None
+    if stored is not None:
+        table = _read_stored(stored, source)
+        if table is not None:
+            return table
+    table = CountTable.from_pairs(read_frequency_list(path))
+    if stored is not None:
+        _store(stored, table.to_bytes(source))
+    return table
+
+
+def _read_stored(stored: Path, source: str) -> CountTable | None:
+    """Read a stored table if it is a regular file of a plausible size; ``None`` otherwise."""
+    try:
+        # Non-blocking, so a named pipe put in the table's place cannot hang the run.
+        with open(os.open(stored, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > 64 * 1024 * 1024:
+                return None
+            data = handle.read()
+    except OSError:
+        return None
+    return CountTable.from_bytes(data, source)
+
+
+def _store(stored: Path, data: bytes) -> None:
+    """Write ``data`` to ``stored`` atomically (a temporary file, then a rename); silently give up on failure."""
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=stored.parent, prefix=f".{stored.name}.")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, stored)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
