@@ -95,6 +95,8 @@ class ResultCache:
         self.misses = 0
         #: Entries found damaged or edited (each one a miss).
         self.rejected = 0
+        #: The digest of the parts shared by every key of one configuration, for the last one used.
+        self._shared: tuple[Config, str | None, Any] | None = None
 
     def key(self, data: bytes, source: str, config: Config, *, engine: str | None = None) -> str:
         """Return the key of cleaning ``data`` (read from ``source``) with ``config``.
@@ -102,9 +104,14 @@ class ResultCache:
         ``engine`` is the grammar engine that actually ran, once known: a result of the
         fallback engine is stored under that engine's key, never the planned one's.
         """
-        digest = hashlib.sha256()
-        for part in (__version__, _code_digest(), registry_for(config).digest, repr(config), _engine_fingerprint(config, engine), source):
-            digest.update(part.encode("utf-8") + b"\0")
+        shared = self._shared
+        if shared is None or shared[1] != engine or (shared[0] is not config and shared[0] != config):
+            digest = hashlib.sha256()
+            for part in (__version__, _code_digest(), registry_for(config).digest, repr(config), _engine_fingerprint(config, engine)):
+                digest.update(part.encode("utf-8") + b"\0")
+            shared = self._shared = (config, engine, digest)  # a batch's documents mostly share one configuration
+        digest = shared[2].copy()
+        digest.update(source.encode("utf-8") + b"\0")
         digest.update(data)
         return digest.hexdigest()
 

@@ -27,15 +27,23 @@ class Applicability(IntEnum):
     @property
     def label(self) -> str:
         """Return the spelling used in rule files and reports (``display-only``)."""
-        return self.name.lower().replace("_", "-")
+        return _APPLICABILITY_LABELS[self]
 
     @classmethod
     def parse(cls, label: str) -> Applicability:
-        """Read ``safe``, ``unsafe`` or ``display-only``; raise ``ValueError`` otherwise."""
-        try:
-            return cls[label.upper().replace("-", "_")]
-        except KeyError:
-            raise ValueError(f"unknown applicability {label!r}") from None
+        """Read ``safe``, ``unsafe`` or ``display-only`` (in any case); raise ``ValueError`` otherwise."""
+        if isinstance(label, str):
+            found = _APPLICABILITY_BY_LABEL.get(label)  # every fix of a report or cache entry: a look-up first
+            if found is not None:
+                return found
+            if (name := label.upper().replace("-", "_")) in cls.__members__:
+                return cls[name]
+        raise ValueError(f"unknown applicability {label!r}")
+
+
+#: Each level's label, computed once: reports and cache entries read and write one per fix.
+_APPLICABILITY_LABELS = {level: level.name.lower().replace("_", "-") for level in Applicability}
+_APPLICABILITY_BY_LABEL = {label: level for level, label in _APPLICABILITY_LABELS.items()}
 
 
 class Severity(IntEnum):

@@ -513,8 +513,19 @@ def _may_contain(required: _Required, data: bytes) -> bool:
     """Tell whether ``data`` holds a string of each required set (always, if none are known)."""
     if required is None:
         return True
-    lowered = data.lower() if any(folded for option in required for _, folded in option) else data
-    return all(any(piece in (lowered if folded else data) for piece, folded in option) for option in required)
+    lowered = None  # lower-cased only when a folded string is looked for (plain loops: this runs per paragraph and rule)
+    for option in required:
+        for piece, folded in option:
+            if folded:
+                if lowered is None:
+                    lowered = data.lower()
+                if piece in lowered:
+                    break
+            elif piece in data:
+                break
+        else:
+            return False
+    return True
 
 
 def _reason(exc: re2.error) -> str:

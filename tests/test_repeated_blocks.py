@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from cleaner import Config, clean_text
@@ -104,3 +106,15 @@ def test_configuration_keys() -> None:
         from_mapping({"repeated-block-min-documents": 2.5}, "t")
     with pytest.raises(ConfigError, match="unknown key 'corpus-blocks'"):
         from_mapping({"corpus-blocks": []}, "t")
+
+
+@given(st.text(alphabet="aZ İıKΣσς'’-\u0307\u00df", max_size=30))
+@settings(max_examples=500)
+def test_block_key_is_the_digest_of_each_word_lower_cased(text: str) -> None:
+    """The key lower-cases the block before finding words: the same words as lower-casing each word."""
+    import hashlib
+    import re
+
+    words = [word.lower() for word in re.findall(r"\w+", text)]
+    expected = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest() if 3 <= len(words) <= 80 else None
+    assert block_key(text) == expected

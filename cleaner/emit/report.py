@@ -63,6 +63,8 @@ class Shared:
         self._evidence: dict[object, int] = {}
         self._evidence_objects: list[dict[str, object]] = []
         self._kinds: dict[tuple[str | None, int, str, int, int], int] = {}
+        #: A fix's own fields (the evidence as its key) to its kind: one look-up per fix.
+        self._kind_of: dict[tuple[object, ...], int] = {}
 
     def rule(self, rule_id: str) -> int:
         """Return the index of ``rule_id`` in :meth:`rules`, adding it if new."""
@@ -78,12 +80,10 @@ class Shared:
 
     def evidence(self, evidence: Mapping[str, object]) -> int:
         """Return the index of ``evidence`` in :meth:`evidence_list`, adding it if new."""
-        key: object
-        try:  # the values with their types (1, 1.0 and True are equal keys otherwise)
-            key = tuple([(name, type(value), value) for name, value in evidence.items()])
-            hash(key)
-        except TypeError:  # a list or object inside: its JSON text is the key
-            key = json.dumps(evidence, ensure_ascii=False, sort_keys=True)
+        return self._evidence_number(evidence, _evidence_key(evidence))
+
+    def _evidence_number(self, evidence: Mapping[str, object], key: object) -> int:
+        """Return the index of ``evidence`` whose :func:`_evidence_key` is ``key``, adding it if new."""
         number = self._evidence.setdefault(key, len(self._evidence))
         if number == len(self._evidence_objects):
             self._evidence_objects.append(dict(evidence))
@@ -100,8 +100,13 @@ class Shared:
         evidence = fix.evidence
         if document_score is not None and evidence.get("document_score") == document_score:
             evidence = {**evidence, "document_score": DOCUMENT_SCORE}
-        key = (reason.value if reason else None, self.rule(fix.rule_id), fix.applicability.label, self.message(fix.message), self.evidence(evidence))
-        return self._kinds.setdefault(key, len(self._kinds))
+        evidence_key = _evidence_key(evidence)
+        fields = (reason, fix.rule_id, fix.applicability, fix.message, evidence_key)
+        number = self._kind_of.get(fields)
+        if number is None:
+            key = (reason.value if reason else None, self.rule(fix.rule_id), fix.applicability.label, self.message(fix.message), self._evidence_number(evidence, evidence_key))
+            number = self._kind_of[fields] = self._kinds.setdefault(key, len(self._kinds))
+        return number
 
     def kinds(self) -> list[list[object]]:
         """Return the fix kinds in index order (the report's ``fix_kinds``)."""
@@ -114,6 +119,16 @@ class Shared:
     def evidence_list(self) -> list[dict[str, object]]:
         """Return the evidence objects in index order (the report's ``evidence``)."""
         return list(self._evidence_objects)
+
+
+def _evidence_key(evidence: Mapping[str, object]) -> object:
+    """Return what tells evidence objects apart: the values with their types (1, 1.0 and True are equal otherwise)."""
+    try:
+        key = tuple([(name, type(value), value) for name, value in evidence.items()])
+        hash(key)
+    except TypeError:  # a list or object inside: its JSON text is the key
+        return json.dumps(evidence, ensure_ascii=False, sort_keys=True)
+    return key
 
 
 @dataclass(frozen=True, slots=True)
