@@ -34,7 +34,10 @@ from pathlib import Path
 from typing import Protocol
 
 #: The first line of a stored table; a change of format changes it.
-_MAGIC = b"cleaner.counts/1\n"
+_MAGIC = b"cleaner.counts/2\n"
+#: The most frequent keys are also kept by name, so that "every word counted more than
+#: N times" needs no look-up per word (:meth:`CountTable.keys_above`).
+FREQUENT_KEYS = 1_024
 #: Beyond this many remembered keys the memo starts again, so memory stays flat over a corpus.
 MEMO_LIMIT = 500_000
 
@@ -66,12 +69,14 @@ class CountTable:
     (60, 10, 2)
     """
 
-    __slots__ = ("_counts", "_hashes", "_memo", "smallest", "total")
+    __slots__ = ("_counts", "_frequent", "_hashes", "_memo", "smallest", "total")
 
-    def __init__(self, hashes: array[int], counts: array[int]) -> None:
+    def __init__(self, hashes: array[int], counts: array[int], frequent: tuple[tuple[str, int], ...] = ()) -> None:
         self._hashes = hashes
         self._counts = counts
         self._memo: dict[str, int] = {}
+        #: The most frequent keys with their counts, most frequent first.
+        self._frequent = frequent
         #: The sum of all counts and the smallest one (what the scorer's model needs).
         self.total = sum(counts)
         self.smallest = min(counts) if counts else 0
@@ -87,7 +92,8 @@ class CountTable:
                 raise ValueError(f"the keys {earlier[0]!r} and {key!r} share a hash")
             by_hash[hashed] = (key, count)
         ordered = sorted(by_hash)
-        return cls(array("Q", ordered), array("Q", (by_hash[h][1] for h in ordered)))
+        frequent = tuple(sorted(by_hash.values(), key=lambda pair: (-pair[1], pair[0]))[:FREQUENT_KEYS])
+        return cls(array("Q", ordered), array("Q", (by_hash[h][1] for h in ordered)), frequent)
 
     def __len__(self) -> int:
         return len(self._hashes)
@@ -108,10 +114,19 @@ class CountTable:
     def __contains__(self, key: object, /) -> bool:
         return isinstance(key, str) and self.get(key, 0) > 0
 
+    def keys_above(self, threshold: int) -> frozenset[str] | None:
+        """Return every key counted more than ``threshold`` times, or ``None`` if they are not all kept by name.
+
+        >>> CountTable.from_pairs([("the", 50), ("bank", 10)]).keys_above(20)
+        frozenset({'the'})
+        """
+        complete = len(self._frequent) == len(self) or (self._frequent and self._frequent[-1][1] <= threshold)
+        return frozenset(key for key, count in self._frequent if count > threshold) if complete else None
+
     def to_bytes(self, source: str) -> bytes:
         """Serialise the table, with a header naming ``source`` and the payload's digest."""
         payload = self._native(self._hashes).tobytes() + self._native(self._counts).tobytes()
-        header = {"source": source, "size": len(self), "digest": hashlib.blake2b(payload).hexdigest()}
+        header = {"source": source, "size": len(self), "digest": hashlib.blake2b(payload).hexdigest(), "frequent": [list(pair) for pair in self._frequent]}
         return _MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + payload
 
     @classmethod
@@ -134,7 +149,15 @@ class CountTable:
         hashes, counts = array("Q"), array("Q")
         hashes.frombytes(payload[: 8 * size])
         counts.frombytes(payload[8 * size :])
-        return cls(cls._native(hashes), cls._native(counts))
+        frequent = _frequent_pairs(header.get("frequent"), size)
+        if frequent is None:
+            return None
+        table = cls(cls._native(hashes), cls._native(counts), frequent)
+        # The keys kept by name must be the table's own, with its counts, most frequent first.
+        if any(table.get(key, 0) != count for key, count in frequent) or any(a[1] < b[1] for a, b in zip(frequent, frequent[1:])):
+            return None
+        table._memo.clear()
+        return table
 
     @staticmethod
     def _native(values: array[int]) -> array[int]:
@@ -144,6 +167,18 @@ class CountTable:
         swapped = array("Q", values)
         swapped.byteswap()
         return swapped
+
+
+def _frequent_pairs(value: object, size: int) -> tuple[tuple[str, int], ...] | None:
+    """Read a stored header's frequent keys: at most ``size`` [key, positive count] pairs; ``None`` if malformed."""
+    if not isinstance(value, list) or len(value) > min(size, FREQUENT_KEYS):
+        return None
+    pairs = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and type(item[1]) is int and item[1] > 0):
+            return None
+        pairs.append((item[0], item[1]))
+    return tuple(pairs)
 
 
 def read_frequency_list(path: Path) -> Iterable[tuple[str, int]]:

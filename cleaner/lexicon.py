@@ -180,5 +180,8 @@ def load_lexicon(thesaurus: Path, common_word_count: int = 0) -> Lexicon:
     """
     unigrams, bigrams = word_counts()
     synonyms = read_thesaurus(thesaurus)
-    forms = frozenset(f for f in inflected_forms(synonyms) if not 0 < common_word_count < unigrams.get(f, 0))
+    forms = inflected_forms(synonyms)
+    if common_word_count > 0:
+        common = unigrams.keys_above(common_word_count)
+        forms = forms - common if common is not None else frozenset(f for f in forms if unigrams.get(f, 0) <= common_word_count)
     return Lexicon(synonyms, unigrams, bigrams, bigrams.smallest / 2, forms)

@@ -56,12 +56,18 @@ def _stored(tmp_path: Path) -> tuple[Path, Path]:
         lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # a flipped bit in the counts
         lambda data: data.replace(b'"size": 2', b'"size": 1'),  # a header that lies
         lambda data: b"not a table at all",
-        lambda data: b"cleaner.counts/1\n{not json\n",
+        lambda data: b"cleaner.counts/2\n{not json\n",
+        lambda data: data.replace(b'["the", 50]', b'["the", 500]'),  # a frequent key's count not the table's
+        lambda data: data.replace(b'["the", 50]', b'["the", "50"]'),  # a count that is not a number
+        lambda data: data.replace(b'[["the", 50], ["bank", 10]]', b'[["bank", 10], ["the", 50]]'),  # not most frequent first
     ],
 )
 def test_a_damaged_table_is_rebuilt(tmp_path: Path, damage: object) -> None:
     source, stored = _stored(tmp_path)
-    stored.write_bytes(damage(stored.read_bytes()))  # type: ignore[operator]
+    original = stored.read_bytes()
+    damaged = damage(original)  # type: ignore[operator]
+    assert damaged != original
+    stored.write_bytes(damaged)
     table = load_table(source, tmp_path / "tables")
     assert (table.get("the", 0), table.get("bank", 0), len(table)) == (50, 10, 2)
     assert CountTable.from_bytes(stored.read_bytes(), "another list") is None  # a stored copy names its source
@@ -99,3 +105,20 @@ def test_two_keys_with_one_hash_are_refused(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(counts, "key_hash", lambda key: 7)
     with pytest.raises(ValueError, match="share a hash"):
         CountTable.from_pairs([("a", 1), ("b", 2)])
+
+
+def test_frequent_keys_by_name_are_complete_or_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    """keys_above answers only when every key above the threshold is among those kept by name."""
+    monkeypatch.setattr(counts, "FREQUENT_KEYS", 2)
+    table = CountTable.from_pairs([("the", 50), ("of", 40), ("bank", 10), ("river", 5)])
+    assert table.keys_above(45) == {"the"} and table.keys_above(40) == {"the"}
+    assert table.keys_above(39) is None  # "bank" could be above it, and is not kept by name
+    small = CountTable.from_pairs([("the", 50), ("bank", 10)])
+    assert small.keys_above(0) == {"the", "bank"}  # every key is kept
+
+
+def test_unigram_table_keeps_the_common_words_the_fallback_skips(tmp_path: Path) -> None:
+    """The threshold of rules/spin/fallback.toml is within the frequent keys: no per-word look-up."""
+    listed = dict(read_frequency_list(frequency_file(UNIGRAMS)))
+    for table in (load_table(frequency_file(UNIGRAMS), tmp_path), load_table(frequency_file(UNIGRAMS), tmp_path)):  # built, then stored
+        assert table.keys_above(10**9) == {key for key, count in listed.items() if count > 10**9}
