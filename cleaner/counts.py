@@ -112,7 +112,10 @@ class CountTable:
         return count or default
 
     def __contains__(self, key: object, /) -> bool:
-        return isinstance(key, str) and self.get(key, 0) > 0
+        if not isinstance(key, str):
+            return False
+        count = self._memo.get(key)  # the usual answer, without the call to get
+        return (count if count is not None else self.get(key, 0)) > 0
 
     def keys_above(self, threshold: int) -> frozenset[str] | None:
         """Return every key counted more than ``threshold`` times, or ``None`` if they are not all kept by name.

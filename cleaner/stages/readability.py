@@ -18,7 +18,6 @@ import re
 from functools import lru_cache
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
-_SPACE = re.compile(r"\s")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 _DALE_CHALL_WORD = re.compile(r"[\w\='‘’]+")
 
@@ -102,7 +101,10 @@ def score(text: str) -> dict[str, float]:
     """
     if not any(ch.isalpha() for ch in text):
         return dict.fromkeys(NAMES, 0.0)
-    words = _word_count(text)
+    # Without punctuation the text is word characters and white space: its words, and
+    # their characters are the letters textstat counts (white space and punctuation removed).
+    bare_words = _PUNCTUATION.sub("", text).split()
+    words = len(bare_words)
     found = _SENTENCE.findall(text)
     sentences = max(1, sum(1 for sentence in found if _word_count(sentence) > 2))
     syllables = polysyllables = 0
@@ -116,7 +118,7 @@ def score(text: str) -> dict[str, float]:
 
     sentence_length = _ratio(words, sentences, 1)
     syllables_per_word = _ratio(syllables, words, 1)
-    letters = _round(_ratio(len(_PUNCTUATION.sub("", _SPACE.sub("", text))), words, 2) * 100, 2)
+    letters = _round(_ratio(sum(map(len, bare_words)), words, 2) * 100, 2)
     sentences_per_100 = _round(_ratio(sentences, words, 2) * 100, 2)
     difficult = 100 - (words - len(hard)) / words * 100 if words else 0.0
     dale_chall = 0.1579 * difficult + 0.0496 * sentence_length + (3.6365 if difficult > 5 else 0.0)
