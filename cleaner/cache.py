@@ -165,7 +165,7 @@ class ResultCache:
             return 0
         if not (self.folder / _TAG_NAME).is_file():
             raise OutputError(f"{self.folder}: not a cleaner cache (no {_TAG_NAME}); not removed", hint="check --cache-dir")
-        entries = sum(1 for p in self.folder.glob("*/*") if not p.name.startswith("."))
+        entries = sum(1 for p in self.folder.glob("??/*") if not p.name.startswith("."))  # result entries; not counts/
         try:
             shutil.rmtree(self.folder)
         except OSError as exc:

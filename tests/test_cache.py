@@ -140,6 +140,8 @@ def test_cache_clean_removes_the_cache_and_nothing_else(cache_dir: Path, tmp_pat
     Path("doc.txt").write_text("Text.\n")
     run("clean", "doc.txt", "-o", "out", *OFF)
     assert cache_dir.exists()
+    (cache_dir / "counts").mkdir(exist_ok=True)  # the count tables are removed too, not counted as results
+    (cache_dir / "counts" / "words.counts").write_bytes(b"table")
     result = run("cache", "clean")
     assert result.exit_code == 0 and "1 result(s)" in result.stderr and not cache_dir.exists()
     mine = tmp_path / "not-a-cache"
