@@ -3,8 +3,11 @@ overlapping candidates, and quotations the spinner rewrote."""
 
 from __future__ import annotations
 
+import pytest
+
 from cleaner import Config, clean_bytes, clean_text
 from cleaner.rulepacks import load_registry
+from cleaner.spin import detect
 from cleaner.spin.candidates import Candidate
 from cleaner.spin.detect import scan, scored_spans, strong_fits
 from cleaner.spin.patterns import tokenize
@@ -114,3 +117,21 @@ def test_a_long_document_with_spun_paragraphs_settles() -> None:
     text = "\n\n".join(paragraphs) + "\n"
     first = clean_text(text, OFF)
     assert clean_text(first.output, OFF).output == first.output
+
+
+def test_each_text_is_scanned_once_for_the_stage_and_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report measures the output, the text the confirmation run scanned already.
+    scanned: list[str] = []
+
+    def counted(text: str, *args: object) -> detect.Scan:
+        scanned.append(text)
+        return real_scan(text, *args)  # type: ignore[arg-type]
+
+    real_scan = detect.scan
+    monkeypatch.setattr(detect, "scan", counted)
+    detect.evidence.cache_clear()
+    spun = "The minister mentioned that the federal government will assist the poor, and she informed reporters that prices are rising.\n"
+    result = clean_text(spun, OFF)
+    assert len(scanned) == len(set(scanned)) and result.output in scanned
+    detect.evidence.cache_clear()
+    assert result.stages["spin"]["after"] == detect.measure(result.output, tuple(load_registry().for_stage("spin")), OFF.spin_threshold)

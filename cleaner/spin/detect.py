@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from types import MappingProxyType
 from typing import NamedTuple
 
 from cleaner.rulepacks import Rule
@@ -190,10 +191,33 @@ def scan(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] = ())
     return Scan(tokens, matches, sorted(candidates))
 
 
+class Evidence(NamedTuple):
+    """A text's scan, its candidates scored by span, and its strong fits: shared by
+    the callers of :func:`evidence`, so read only."""
+
+    found: Scan
+    spans: tuple[tuple[Scored, ...], ...]
+    strong: Mapping[str, tuple[int, str]]
+
+
+@lru_cache(maxsize=4)
+def evidence(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] = ()) -> Evidence:
+    """Scan ``text``, score its candidates (:func:`scored_spans`) and find its strong fits.
+
+    Memoised for a few texts: the pipeline's confirmation run scans the text the first
+    run repaired, and the report then measures that same text as the output
+    (:func:`measure`), so each document's last text is scanned and scored once, not twice.
+    """
+    found = scan(text, rules, dictionaries)
+    # The scorer's word counts load at the first document that has a candidate to score.
+    spans = tuple(map(tuple, scored_spans(text, found.tokens, found.candidates, default_scorer()))) if found.candidates else ()
+    return Evidence(found, spans, MappingProxyType(strong_fits(found.tokens, spans, rules)))
+
+
 def measure(text: str, rules: tuple[Rule, ...], threshold: float, dictionaries: tuple[str, ...] = ()) -> dict[str, object]:
     """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
-    found = scan(text, rules, dictionaries)
-    hits = found.hits(strong_fits(found.tokens, scored_spans(text, found.tokens, found.candidates, default_scorer()), rules))
+    found, _, strong = evidence(text, rules, dictionaries)
+    hits = found.hits(strong)
     gate = evaluate_gate(text, found.tokens, hits, threshold)
     return {"score": gate.score, "spun": gate.spun, "signature_hits": sum(1 for _, signature in hits if signature)}
 

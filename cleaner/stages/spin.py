@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.spin.candidates import source_rules
-from cleaner.spin.detect import Gate, evaluate_gate, report_data, scan, scored_spans, strong_fits, unspun_quotes
+from cleaner.spin.detect import Gate, evaluate_gate, evidence, report_data, unspun_quotes
 from cleaner.spin.patterns import SENTENCE_END, cached_index
 from cleaner.spin.repair import build_fix, candidate_repairs, fallback
-from cleaner.spin.scorer import default_scorer
 
 
 class SpinStage:
@@ -28,11 +27,8 @@ class SpinStage:
 
     def propose(self, text: str, ctx: StageContext) -> Proposal:
         """Propose signature repairs everywhere; contextual, candidate and fallback ones behind the gate."""
-        found = scan(text, ctx.rules, ctx.config.spin_dictionaries)
+        found, spans, strong = evidence(text, ctx.rules, ctx.config.spin_dictionaries)
         tokens, matches = found.tokens, found.matches
-        # The scorer's word counts load at the first document that has a candidate to score.
-        spans = scored_spans(text, tokens, found.candidates, default_scorer()) if found.candidates else []
-        strong = strong_fits(tokens, spans, ctx.rules)
         hits = found.hits(strong)
         gate = evaluate_gate(text, tokens, hits, ctx.config.spin_threshold, paragraph_hits=found.hits())
         first_gate = ctx.memo.setdefault("gate", gate)
@@ -41,12 +37,12 @@ class SpinStage:
         sentence_ends = [m.end() for m in SENTENCE_END.finditer(text)]
         proposal = Proposal(data=report_data(text, found, gate, ctx.config.spin_threshold, sentence_ends, strong))
         # One evidence mapping per kind, shared by the fixes (they never change it).
-        evidence = {kind: {"spin": kind, "document_score": first_gate.score} for kind in ("signature", "contextual")}
+        kinds = {kind: {"spin": kind, "document_score": first_gate.score} for kind in ("signature", "contextual")}
         for match in matches:
             offset = tokens.starts[match.first]
             if not match.rule.signature and not first_gate.is_open(offset):
                 continue
-            fix = build_fix(text, tokens, match, quoted, evidence["signature" if match.rule.signature else "contextual"])
+            fix = build_fix(text, tokens, match, quoted, kinds["signature" if match.rule.signature else "contextual"])
             if fix:
                 proposal.fixes.append(fix)
         if first_gate.spun or first_gate.spun_paragraphs:
