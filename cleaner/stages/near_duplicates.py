@@ -83,11 +83,13 @@ def _least_shared(similarity: float, size: int) -> int:
 
     The least :func:`_needed` over every length the length test of :func:`is_similar`
     lets a partner have (``similarity`` above 0), not its value at the shortest: the words
-    matched are rounded up, so the bound dips as the partner grows (16 words at 0.9:
-    11 shingles with 13 words, 9 with 15). Cached: documents repeat paragraph lengths.
+    matched are rounded up, so the bound dips as the partner grows. Cached: documents
+    repeat paragraph lengths.
 
-    >>> _least_shared(0.9, 16), _needed(0.9, 16, 15)
-    (9, 9)
+    >>> [_needed(0.9, 16, other) for other in (15, 16, 17)], _least_shared(0.9, 16)
+    ([9, 11, 10], 9)
+    >>> [_needed(0.9, 15, other) for other in (14, 15, 16)], _least_shared(0.9, 15)
+    ([11, 10, 9], 9)
     """
     lengths = range(max(math.floor(similarity * size) - 1, 0), math.ceil(size / similarity) + 2)
     return min(_needed(similarity, size, other) for other in lengths if abs(other - size) <= (1 - similarity) * max(other, size))
