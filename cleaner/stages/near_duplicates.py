@@ -66,33 +66,34 @@ def _width(similarity: float) -> int:
     return 2 if similarity > 2 / 3 else 1
 
 
-def _needed(similarity: float, size: int, other: int) -> int:
-    """Return how many shingles paragraphs of ``size`` and ``other`` words must share.
+def _needed(similarity: float, size: int, other: int, width: int) -> int:
+    """Return how many shingles of ``width`` words paragraphs of ``size`` and ``other`` words must share.
 
-    One less than the bound, against rounding: a looser bound only lets more pairs
-    through to the exact test.
+    The words matched, or the word pairs inside the blocks matched (a bound above 0 only
+    for a ratio above 2/3). One less than the bound, against rounding: a looser bound
+    only lets more pairs through to the exact test.
     """
     matched = math.ceil(similarity * (size + other) / 2)
-    shared = matched if _width(similarity) == 1 else 3 * matched - size - other - 1
+    shared = matched if width == 1 else 3 * matched - size - other - 1
     return shared - 1
 
 
 @functools.lru_cache(maxsize=4096)
-def _least_shared(similarity: float, size: int) -> int:
-    """Return the fewest shingles a paragraph of ``size`` words shares with any near copy.
+def _least_shared(similarity: float, size: int, width: int) -> int:
+    """Return the fewest shingles of ``width`` words a paragraph of ``size`` words shares with any near copy.
 
     The least :func:`_needed` over every length the length test of :func:`is_similar`
     lets a partner have (``similarity`` above 0), not its value at the shortest: the words
     matched are rounded up, so the bound dips as the partner grows. Cached: documents
     repeat paragraph lengths.
 
-    >>> [_needed(0.9, 16, other) for other in (15, 16, 17)], _least_shared(0.9, 16)
+    >>> [_needed(0.9, 16, other, 2) for other in (15, 16, 17)], _least_shared(0.9, 16, 2)
     ([9, 11, 10], 9)
-    >>> [_needed(0.9, 15, other) for other in (14, 15, 16)], _least_shared(0.9, 15)
+    >>> [_needed(0.9, 15, other, 2) for other in (14, 15, 16)], _least_shared(0.9, 15, 2)
     ([11, 10, 9], 9)
     """
     lengths = range(max(math.floor(similarity * size) - 1, 0), math.ceil(size / similarity) + 2)
-    return min(_needed(similarity, size, other) for other in lengths if abs(other - size) <= (1 - similarity) * max(other, size))
+    return min(_needed(similarity, size, other, width) for other in lengths if abs(other - size) <= (1 - similarity) * max(other, size))
 
 
 class _Entry(NamedTuple):
@@ -152,20 +153,31 @@ class ParagraphIndex:
     def _near_copy_candidates(self, keys: list[WordKey]) -> list[WordKey]:
         """Return the distinct ``keys`` that may be, or have, a near copy among the others.
 
+        Paragraphs that share too few words with the others are ruled out first (a set of
+        words is cheaper than one of word pairs), then, among the rest, those that share
+        too few word pairs: the two paragraphs of a near copy pass both, whatever else
+        passes. See :meth:`_sharing` for why no near copy is lost.
+        """
+        if self.similarity <= 0.0:
+            return keys
+        for width in sorted({1, self._width}):
+            keys = self._sharing(keys, width)
+        return keys
+
+    def _sharing(self, keys: list[WordKey], width: int) -> list[WordKey]:
+        """Return the ``keys`` whose shingles of ``width`` words other keys may share enough of.
+
         Why no near copy is lost: the paragraphs of a pair found share at least
         :func:`_least_shared` shingles, counted with their occurrence numbers (the final
-        test asks :func:`_needed` of them, and that is the least over every length the
+        tests ask :func:`_needed` of them, and that is the least over every length the
         partner can have), and each such shingle occurs in both. A paragraph's
         shingles minus its distinct ones that occur in no other distinct key bound what
         it shares with any one of them. Identical keys need no near search (an exact
         repeat is found by its key; a later copy of a removed paragraph meets what
         removed it through that one's distinct key), so distinct keys are counted once.
-        A bound of 0 or less rules nothing out. Sets of plain tuples of the interned
-        words: everything here runs in C, a few hash look-ups a word.
+        A bound of 0 or less rules nothing out. Sets of the interned words or of plain
+        tuples of them: everything here runs in C, a few hash look-ups a word.
         """
-        if self.similarity <= 0.0:
-            return keys
-        width = self._width
         shingled = [set(zip(key, key[1:])) if width == 2 else set(key) for key in keys]
         seen: set[object] = set()
         shared: set[object] = set()  # the shingles of more than one distinct key
@@ -175,7 +187,7 @@ class ParagraphIndex:
         return [
             key
             for key, shingles in zip(keys, shingled)
-            if (least := _least_shared(self.similarity, len(key))) <= 0 or len(key) - width + 1 - len(shingles.difference(shared)) >= least
+            if (least := _least_shared(self.similarity, len(key), width)) <= 0 or len(key) - width + 1 - len(shingles.difference(shared)) >= least
         ]
 
     def _prepare(self, keys: list[WordKey]) -> None:
@@ -203,7 +215,7 @@ class ParagraphIndex:
 
     def _prefix_length(self, size: int) -> int:
         """Return how many of the rarest shingles any near copy shares one of (0: no bound)."""
-        needed = _least_shared(self.similarity, size) if self.similarity > 0.0 else 0
+        needed = _least_shared(self.similarity, size, self._width) if self.similarity > 0.0 else 0
         shingles = size - self._width + 1
         return shingles - needed + 1 if 1 <= needed <= shingles else 0
 
@@ -247,15 +259,15 @@ class ParagraphIndex:
                     need = needed.get(other_size)
                     if need is None:
                         too_far = abs(other_size - size) > (1 - self.similarity) * max(other_size, size)
-                        need = needed[other_size] = shingles + 1 if too_far else _needed(self.similarity, size, other_size)
+                        need = needed[other_size] = shingles + 1 if too_far else _needed(self.similarity, size, other_size, self._width)
                     if min(remaining, other_remaining) >= need:
                         candidates.add(index)
         word_set, shingle_set = frozenset(words), frozenset(ordered)
         for index in sorted(candidates):
             entry = self._added[index]
             if (
-                len(word_set.intersection(entry.words)) >= math.ceil(self.similarity * (size + len(entry.key)) / 2) - 1
-                and len(shingle_set.intersection(entry.ordered)) >= _needed(self.similarity, size, len(entry.key))
+                len(word_set.intersection(entry.words)) >= _needed(self.similarity, size, len(entry.key), 1)
+                and len(shingle_set.intersection(entry.ordered)) >= _needed(self.similarity, size, len(entry.key), self._width)
                 and is_similar(entry.key, key, self.similarity)
             ):
                 return index
