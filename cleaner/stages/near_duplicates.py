@@ -178,7 +178,7 @@ class ParagraphIndex:
         A bound of 0 or less rules nothing out. Sets of the interned words or of plain
         tuples of them: everything here runs in C, a few hash look-ups a word.
         """
-        shingled = [set(zip(key, key[1:])) if width == 2 else set(key) for key in keys]
+        shingled: list[frozenset[object]] = [frozenset(zip(key, key[1:])) if width == 2 else frozenset(key) for key in keys]
         seen: set[object] = set()
         shared: set[object] = set()  # the shingles of more than one distinct key
         for shingles in shingled:
