@@ -7,14 +7,18 @@ similarity joins: two word sequences whose ``SequenceMatcher`` ratio reaches ``s
 share at least ``s * n / (2 - s)`` of the ``n`` words of either one, so each must share
 a word with the other's rarest ``n - that + 1`` words. Only paragraphs found that way are
 compared, in their order, with the same tests as before, so the answer is the same.
+Most documents have no near copy at all: a count of the word pairs each paragraph
+shares with any other rules almost all of them out before any index is built.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import NamedTuple
 
 WordKey = tuple[str, ...]
@@ -57,6 +61,41 @@ def is_similar(earlier: WordKey, key: WordKey, similarity: float) -> bool:
     return matcher.ratio() >= similarity
 
 
+def _width(similarity: float) -> int:
+    """Return the words per shingle: word pairs above a ratio of 2/3, where their bound is positive."""
+    return 2 if similarity > 2 / 3 else 1
+
+
+def _needed(similarity: float, size: int, other: int, width: int) -> int:
+    """Return how many shingles of ``width`` words paragraphs of ``size`` and ``other`` words must share.
+
+    The words matched, or the word pairs inside the blocks matched (a bound above 0 only
+    for a ratio above 2/3). One less than the bound, against rounding: a looser bound
+    only lets more pairs through to the exact test.
+    """
+    matched = math.ceil(similarity * (size + other) / 2)
+    shared = matched if width == 1 else 3 * matched - size - other - 1
+    return shared - 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _least_shared(similarity: float, size: int, width: int) -> int:
+    """Return the fewest shingles of ``width`` words a paragraph of ``size`` words shares with any near copy.
+
+    The least :func:`_needed` over every length the length test of :func:`is_similar`
+    lets a partner have (``similarity`` above 0), not its value at the shortest: the words
+    matched are rounded up, so the bound dips as the partner grows. Cached: documents
+    repeat paragraph lengths.
+
+    >>> [_needed(0.9, 16, other, 2) for other in (15, 16, 17)], _least_shared(0.9, 16, 2)
+    ([9, 11, 10], 9)
+    >>> [_needed(0.9, 15, other, 2) for other in (14, 15, 16)], _least_shared(0.9, 15, 2)
+    ([11, 10, 9], 9)
+    """
+    lengths = range(max(math.floor(similarity * size) - 1, 0), math.ceil(size / similarity) + 2)
+    return min(_needed(similarity, size, other, width) for other in lengths if abs(other - size) <= (1 - similarity) * max(other, size))
+
+
 class _Entry(NamedTuple):
     """A paragraph in the index: its words, its numbered words and shingles, its shingle count.
 
@@ -73,8 +112,9 @@ class _Entry(NamedTuple):
 class ParagraphIndex:
     """The paragraphs seen so far, indexed to find the first one a new paragraph repeats.
 
-    ``keys`` are all the word keys that will be asked about (their shingle frequencies
-    fix the rarity order of the prefix filter); ``similarity`` below 1 finds near copies.
+    ``keys`` are all the word keys that will be added or asked about (their shingles fix
+    which paragraphs can have a near copy at all, and the rarity order of the prefix
+    filter); ``similarity`` below 1 finds near copies.
 
     Why it finds every near copy: a ratio of ``s`` means ``m >= s (a + b) / 2`` words
     matched in blocks; the blocks are separated by unmatched words, so the two share at
@@ -95,7 +135,7 @@ class ParagraphIndex:
 
     def __init__(self, keys: Iterable[WordKey], similarity: float) -> None:
         self.similarity = similarity
-        self._width = 2 if similarity > 2 / 3 else 1
+        self._width = _width(similarity)
         self._first: dict[WordKey, int] = {}
         self._added: dict[int, _Entry] = {}
         #: Per shingle: the paragraphs with it in their prefix, each with the number of its
@@ -103,66 +143,88 @@ class ParagraphIndex:
         self._postings: dict[Element, list[tuple[int, int, int]]] = {}
         #: Paragraphs too short for the prefix filter: always compared.
         self._unindexed: list[int] = []
-        #: Per word key: its shingles rarest first, and its numbered words (computed once).
-        self._keyed: dict[WordKey, tuple[list[Element], list[Element]]] = {}
-        self._frequency: Counter[Element] = Counter()
-        #: Word ids: a word's id is the number of distinct words seen before it.
-        self._ids: dict[str, int] = {}
+        #: Per word key given: its shingles rarest first and its numbered words, or None
+        #: when it can neither be nor have a near copy (it is then never indexed).
+        self._keyed: dict[WordKey, tuple[list[Element], list[Element]] | None] = {}
         if similarity < 1.0:
-            shingled: dict[WordKey, tuple[list[Element], list[int]]] = {}
-            for key in keys:  # a repeated key counts each time, as every occurrence is asked about
-                found = shingled.get(key)
-                if found is None:
-                    ids = self._word_ids(key)
-                    found = shingled[key] = (self._shingles(ids), ids)
-                self._frequency.update(found[0])
-            frequency = self._frequency
-            # The rarity order once over the distinct shingles, then each key sorted by rank
-            # in C: the same order as sorting every key by (frequency, shingle).
-            rank = {element: position for position, element in enumerate(sorted(frequency, key=lambda e: (frequency[e], e)))}
-            for key, (shingles, ids) in shingled.items():
-                self._keyed[key] = (sorted(shingles, key=rank.__getitem__), _numbered(ids))
+            self._keyed = dict.fromkeys(keys)
+            self._prepare(self._near_copy_candidates(list(self._keyed)))
 
-    def _word_ids(self, key: WordKey) -> list[int]:
-        """Return the ids of the words of ``key``, giving new words the next ids."""
-        ids = self._ids
-        return [ids.setdefault(word, len(ids)) for word in key]
+    def _near_copy_candidates(self, keys: list[WordKey]) -> list[WordKey]:
+        """Return the distinct ``keys`` that may be, or have, a near copy among the others.
 
-    def _shingles(self, ids: list[int]) -> list[Element]:
-        """Return the numbered words (or word pairs) of the word ids ``ids``."""
-        return _numbered(ids if self._width == 1 else [first << _BITS | second for first, second in zip(ids, ids[1:])])
-
-    def _prepared(self, key: WordKey) -> tuple[list[Element], list[Element]]:
-        """Return the shingles of ``key`` rarest first and its numbered words."""
-        found = self._keyed.get(key)
-        if found is None:  # a key not given to the constructor: its shingles count as unseen
-            ids = self._word_ids(key)
-            found = self._keyed[key] = (sorted(self._shingles(ids), key=lambda e: (self._frequency[e], e)), _numbered(ids))
-        return found
-
-    def _needed(self, size: int, other: int) -> int:
-        """Return how many shingles paragraphs of ``size`` and ``other`` words must share.
-
-        One less than the bound, against rounding: a looser bound only lets more pairs
-        through to the exact test.
+        Paragraphs that share too few words with the others are ruled out first (a set of
+        words is cheaper than one of word pairs), then, among the rest, those that share
+        too few word pairs: the two paragraphs of a near copy pass both, whatever else
+        passes. See :meth:`_sharing` for why no near copy is lost.
         """
-        matched = math.ceil(self.similarity * (size + other) / 2)
-        shared = matched if self._width == 1 else 3 * matched - size - other - 1
-        return shared - 1
+        if self.similarity <= 0.0:
+            return keys
+        for width in sorted({1, self._width}):
+            keys = self._sharing(keys, width)
+        return keys
+
+    def _sharing(self, keys: list[WordKey], width: int) -> list[WordKey]:
+        """Return the ``keys`` whose shingles of ``width`` words other keys may share enough of.
+
+        Why no near copy is lost: the paragraphs of a pair found share at least
+        :func:`_least_shared` shingles, counted with their occurrence numbers (the final
+        tests ask :func:`_needed` of them, and that is the least over every length the
+        partner can have), and each such shingle occurs in both. A paragraph's
+        shingles minus its distinct ones that occur in no other distinct key bound what
+        it shares with any one of them. Identical keys need no near search (an exact
+        repeat is found by its key; a later copy of a removed paragraph meets what
+        removed it through that one's distinct key), so distinct keys are counted once.
+        A bound of 0 or less rules nothing out. Sets of the interned words or of plain
+        tuples of them: everything here runs in C, a few hash look-ups a word.
+        """
+        shingled: list[frozenset[object]] = [frozenset(zip(key, key[1:])) if width == 2 else frozenset(key) for key in keys]
+        seen: set[object] = set()
+        shared: set[object] = set()  # the shingles of more than one distinct key
+        for shingles in shingled:
+            shared.update(seen.intersection(shingles))
+            seen.update(shingles)
+        return [
+            key
+            for key, shingles in zip(keys, shingled)
+            if (least := _least_shared(self.similarity, len(key), width)) <= 0 or len(key) - width + 1 - len(shingles.difference(shared)) >= least
+        ]
+
+    def _prepare(self, keys: list[WordKey]) -> None:
+        """Number the shingles and words of ``keys`` and sort each one's shingles rarest first.
+
+        Rarity counts over these keys only: any fixed order of the shingles makes the
+        prefix filter complete. Ranked once over the distinct shingles, sorting pairs of
+        (frequency, shingle) in C, then each key sorted by rank: the same order as sorting
+        every key by (frequency, shingle).
+        """
+        if not keys:
+            return
+        ids: dict[str, int] = {}  # a word's id is the number of distinct words seen before it
+        numbered = []
+        frequency: Counter[Element] = Counter()
+        for key in keys:
+            word_ids = [ids.setdefault(word, len(ids)) for word in key]
+            shingles = _numbered(word_ids if self._width == 1 else [first << _BITS | second for first, second in zip(word_ids, word_ids[1:])])
+            frequency.update(shingles)
+            numbered.append((key, shingles, word_ids))
+        ranked = sorted(zip(frequency.values(), frequency))
+        rank = dict(zip(map(itemgetter(1), ranked), range(len(ranked))))
+        for key, shingles, word_ids in numbered:
+            self._keyed[key] = (sorted(shingles, key=rank.__getitem__), _numbered(word_ids))
 
     def _prefix_length(self, size: int) -> int:
         """Return how many of the rarest shingles any near copy shares one of (0: no bound)."""
-        shortest = math.floor(self.similarity * size / (2 - self.similarity))
-        needed = self._needed(size, shortest)
+        needed = _least_shared(self.similarity, size, self._width) if self.similarity > 0.0 else 0
         shingles = size - self._width + 1
         return shingles - needed + 1 if 1 <= needed <= shingles else 0
 
     def add(self, key: WordKey, index: int) -> None:
         """Remember paragraph ``index`` (a first occurrence) under its word key."""
         self._first.setdefault(key, index)
-        if self.similarity >= 1.0 or not key:
+        if self.similarity >= 1.0 or not key or (prepared := self._keyed[key]) is None:
             return
-        ordered, words = self._prepared(key)
+        ordered, words = prepared
         self._added[index] = _Entry(key, words, ordered, len(key) - self._width + 1)
         prefix = self._prefix_length(len(key))
         if not prefix:
@@ -175,10 +237,10 @@ class ParagraphIndex:
         """Return the index of the first paragraph added that ``key`` repeats, if any."""
         if key in self._first:
             return self._first[key]
-        if self.similarity >= 1.0 or not key:
+        if self.similarity >= 1.0 or not key or (prepared := self._keyed[key]) is None:
             return None
         size, shingles = len(key), len(key) - self._width + 1
-        ordered, words = self._prepared(key)
+        ordered, words = prepared
         prefix = self._prefix_length(size)
         if self.similarity <= 0.0 or not prefix:  # no bound: compare with every paragraph
             candidates = set(self._added)
@@ -197,15 +259,15 @@ class ParagraphIndex:
                     need = needed.get(other_size)
                     if need is None:
                         too_far = abs(other_size - size) > (1 - self.similarity) * max(other_size, size)
-                        need = needed[other_size] = shingles + 1 if too_far else self._needed(size, other_size)
+                        need = needed[other_size] = shingles + 1 if too_far else _needed(self.similarity, size, other_size, self._width)
                     if min(remaining, other_remaining) >= need:
                         candidates.add(index)
         word_set, shingle_set = frozenset(words), frozenset(ordered)
         for index in sorted(candidates):
             entry = self._added[index]
             if (
-                len(word_set.intersection(entry.words)) >= math.ceil(self.similarity * (size + len(entry.key)) / 2) - 1
-                and len(shingle_set.intersection(entry.ordered)) >= self._needed(size, len(entry.key))
+                len(word_set.intersection(entry.words)) >= _needed(self.similarity, size, len(entry.key), 1)
+                and len(shingle_set.intersection(entry.ordered)) >= _needed(self.similarity, size, len(entry.key), self._width)
                 and is_similar(entry.key, key, self.similarity)
             ):
                 return index
