@@ -129,9 +129,23 @@ def test_each_text_is_scanned_once_for_the_stage_and_the_report(monkeypatch: pyt
 
     real_scan = detect.scan
     monkeypatch.setattr(detect, "scan", counted)
-    detect.evidence.cache_clear()
+    detect._remembered_evidence.cache_clear()
     spun = "The minister mentioned that the federal government will assist the poor, and she informed reporters that prices are rising.\n"
     result = clean_text(spun, OFF)
     assert len(scanned) == len(set(scanned)) and result.output in scanned
-    detect.evidence.cache_clear()
+    detect._remembered_evidence.cache_clear()
     assert result.stages["spin"]["after"] == detect.measure(result.output, tuple(load_registry().for_stage("spin")), OFF.spin_threshold)
+
+
+def test_a_long_text_is_not_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays at one scan for a large document: asked twice, it is scanned twice."""
+    scanned: list[str] = []
+    real_scan = detect.scan
+    monkeypatch.setattr(detect, "scan", lambda text, *args: scanned.append(text) or real_scan(text, *args))
+    monkeypatch.setattr(detect, "REMEMBERED_TEXT_LENGTH", 20)
+    detect._remembered_evidence.cache_clear()
+    rules = tuple(load_registry().for_stage("spin"))
+    short, long = "The war ended.", "The struggle ended in the Ecu capital.\n"
+    for text in (short, short, long, long):
+        detect.evidence(text, rules)
+    assert scanned == [short, long, long]

@@ -200,18 +200,33 @@ class Evidence(NamedTuple):
     strong: Mapping[str, tuple[int, str]]
 
 
-@lru_cache(maxsize=4)
+#: Texts up to this long have their evidence remembered; a longer one is scanned again
+#: when asked twice, so a large document holds one scan at a time, not several.
+REMEMBERED_TEXT_LENGTH = 100_000
+
+
 def evidence(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] = ()) -> Evidence:
     """Scan ``text``, score its candidates (:func:`scored_spans`) and find its strong fits.
 
-    Memoised for a few texts: the pipeline's confirmation run scans the text the first
-    run repaired, and the report then measures that same text as the output
-    (:func:`measure`), so each document's last text is scanned and scored once, not twice.
+    Remembered for the last two texts (up to :data:`REMEMBERED_TEXT_LENGTH` characters):
+    the pipeline's confirmation run scans the text the first run repaired, and the report
+    then measures that same text as the output (:func:`measure`), so each document's last
+    text is scanned and scored once, not twice.
     """
+    if len(text) > REMEMBERED_TEXT_LENGTH:
+        return _evidence(text, rules, dictionaries)
+    return _remembered_evidence(text, rules, dictionaries)
+
+
+def _evidence(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...]) -> Evidence:
+    """Compute :func:`evidence` (never remembered)."""
     found = scan(text, rules, dictionaries)
     # The scorer's word counts load at the first document that has a candidate to score.
     spans = tuple(map(tuple, scored_spans(text, found.tokens, found.candidates, default_scorer()))) if found.candidates else ()
     return Evidence(found, spans, MappingProxyType(strong_fits(found.tokens, spans, rules)))
+
+
+_remembered_evidence = lru_cache(maxsize=2)(_evidence)
 
 
 def measure(text: str, rules: tuple[Rule, ...], threshold: float, dictionaries: tuple[str, ...] = ()) -> dict[str, object]:
