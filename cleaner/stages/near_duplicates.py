@@ -42,13 +42,22 @@ def _numbered(items: list[int]) -> list[Element]:
     return numbered
 
 
+def lengths_allow(size: int, other: int, similarity: float) -> bool:
+    """Tell whether paragraphs of ``size`` and ``other`` words can be near copies by their lengths alone.
+
+    >>> lengths_allow(16, 15, 0.9), lengths_allow(16, 14, 0.9)
+    (True, False)
+    """
+    return abs(size - other) <= (1 - similarity) * max(size, other)
+
+
 def is_similar(earlier: WordKey, key: WordKey, similarity: float) -> bool:
     """Tell whether ``key`` repeats ``earlier`` at ``similarity`` (``SequenceMatcher`` ratio).
 
     >>> is_similar(("a", "b", "c", "d"), ("a", "b", "c", "e"), 0.75)
     True
     """
-    if abs(len(earlier) - len(key)) > (1 - similarity) * max(len(earlier), len(key)):
+    if not lengths_allow(len(earlier), len(key), similarity):
         return False
     # An upper bound first, in C: the ratio counts words matched in blocks, at most the
     # longest common subsequence that Indel's similarity counts (a hash collision of two
@@ -82,7 +91,7 @@ def _needed(similarity: float, size: int, other: int, width: int) -> int:
 def _least_shared(similarity: float, size: int, width: int) -> int:
     """Return the fewest shingles of ``width`` words a paragraph of ``size`` words shares with any near copy.
 
-    The least :func:`_needed` over every length the length test of :func:`is_similar`
+    The least :func:`_needed` over every length :func:`lengths_allow`
     lets a partner have (``similarity`` above 0), not its value at the shortest: the words
     matched are rounded up, so the bound dips as the partner grows. Cached: documents
     repeat paragraph lengths.
@@ -93,7 +102,7 @@ def _least_shared(similarity: float, size: int, width: int) -> int:
     ([11, 10, 9], 9)
     """
     lengths = range(max(math.floor(similarity * size) - 1, 0), math.ceil(size / similarity) + 2)
-    return min(_needed(similarity, size, other, width) for other in lengths if abs(other - size) <= (1 - similarity) * max(other, size))
+    return min(_needed(similarity, size, other, width) for other in lengths if lengths_allow(size, other, similarity))
 
 
 class _Entry(NamedTuple):
@@ -258,8 +267,7 @@ class ParagraphIndex:
                     met.add(index)
                     need = needed.get(other_size)
                     if need is None:
-                        too_far = abs(other_size - size) > (1 - self.similarity) * max(other_size, size)
-                        need = needed[other_size] = shingles + 1 if too_far else _needed(self.similarity, size, other_size, self._width)
+                        need = needed[other_size] = shingles + 1 if not lengths_allow(size, other_size, self.similarity) else _needed(self.similarity, size, other_size, self._width)
                     if min(remaining, other_remaining) >= need:
                         candidates.add(index)
         word_set, shingle_set = frozenset(words), frozenset(ordered)

@@ -83,9 +83,9 @@ def _round(number: float, points: int) -> float:
     return float(math.floor(number * scale + math.copysign(0.5, number))) / scale
 
 
-def _word_count(text: str) -> int:
-    """Count words as textstat's ``lexicon_count``: punctuation removed, split on spaces."""
-    return len(_PUNCTUATION.sub("", text).split())
+def _bare_words(text: str) -> list[str]:
+    """Return the words as textstat's ``lexicon_count`` finds them: punctuation removed, split on spaces."""
+    return _PUNCTUATION.sub("", text).split()
 
 
 def _ratio(numerator: float, denominator: float, points: int) -> float:
@@ -103,10 +103,10 @@ def score(text: str) -> dict[str, float]:
         return dict.fromkeys(NAMES, 0.0)
     # Without punctuation the text is word characters and white space: its words, and
     # their characters are the letters textstat counts (white space and punctuation removed).
-    bare_words = _PUNCTUATION.sub("", text).split()
+    bare_words = _bare_words(text)
     words = len(bare_words)
     found = _SENTENCE.findall(text)
-    sentences = max(1, sum(1 for sentence in found if _word_count(sentence) > 2))
+    sentences = max(1, sum(1 for sentence in found if len(_bare_words(sentence)) > 2))
     syllables = polysyllables = 0
     for token in text.lower().split():
         count = _syllables(token)
