@@ -43,7 +43,7 @@ def suggestions(text: str) -> list[tuple[int, int, str, float]]:
     assert rule is not None
     lexicon = load_lexicon(Path(rule.source_file).parent / rule.str_param("thesaurus"), int(rule.param("common_word_count", 0)))  # type: ignore[call-overload]
     tokens = tokenize(text)
-    found = fallback_suggestions(text, tokens, lexicon, set())
+    found = fallback_suggestions(text, tokens, lexicon, set(), [(0, len(text))])
     return [(tokens.starts[s.token], tokens.ends[s.token], s.word, s.margin) for s in found]
 
 

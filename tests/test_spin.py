@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Config, clean_bytes, clean_text
 from cleaner.evaluation import evaluate, read_gold
+from cleaner.lexicon import Lexicon, load_lexicon
+from cleaner.rulepacks import load_registry
 from cleaner.spin.patterns import indefinite_article, match_case, tokenize
+from cleaner.spin.repair import fallback_suggestions
 
 from .conftest import CLEAN_SEEDS, ROOT, SPUN_SEED
 
@@ -93,3 +97,23 @@ def _words_by_definition(text: str) -> list[tuple[int, int, str]]:
 def test_tokenize_matches_the_definition_on_any_text(text: str) -> None:
     tokens = tokenize(text)
     assert list(zip(tokens.starts, tokens.ends, tokens.lowers, strict=True)) == _words_by_definition(text)
+
+
+def _fallback_lexicon() -> Lexicon:
+    rule = load_registry().get("spin.fallback.thesaurus")
+    assert rule is not None
+    return load_lexicon(Path(rule.source_file).parent / rule.str_param("thesaurus"), int(rule.param("common_word_count", 0)))  # type: ignore[call-overload]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=6000), max_size=8))
+def test_fallback_within_open_spans_equals_the_whole_text_filtered(cuts: list[int]) -> None:
+    """Looking only where the gate is open finds exactly what a look at the whole text finds there."""
+    text = SPUN_SEED.read_text(encoding="utf-8")
+    points = sorted(set(min(c, len(text)) for c in cuts))
+    spans = [(a, b) for a, b in zip(points[::2], points[1::2], strict=False) if a < b]
+    tokens, lexicon = tokenize(text), _fallback_lexicon()
+    whole = fallback_suggestions(text, tokens, lexicon, set(), [(0, len(text))])
+    assert whole  # the spun seed has out-of-place words, so the comparison means something
+    inside = [s for s in whole if any(a <= tokens.starts[s.token] < b for a, b in spans)]
+    assert fallback_suggestions(text, tokens, lexicon, set(), spans) == inside

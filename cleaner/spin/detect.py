@@ -41,6 +41,14 @@ class Gate:
         """Tell whether contextual rules may fire at ``offset``."""
         return self.spun or in_spans(self.spun_paragraphs, offset)
 
+    def open_spans(self, length: int) -> tuple[tuple[int, int], ...]:
+        """Return where contextual rules may fire in a text of ``length`` characters, as sorted spans.
+
+        >>> Gate(1.0, False, ((5, 9),)).open_spans(20), Gate(9.0, True, ()).open_spans(20)
+        (((5, 9),), ((0, 20),))
+        """
+        return ((0, length),) if self.spun else self.spun_paragraphs
+
 
 #: Weight of a contextual hit in the spin score. Contextual rules carry context
 #: conditions, so they seldom fire on ordinary prose (none on the four clean seeds),

@@ -4,6 +4,7 @@ safety inside quotes), and the thesaurus fallback's suggestions."""
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from itertools import compress, islice
 from operator import gt, itemgetter, or_
@@ -209,8 +210,8 @@ def fallback(
     fixes: list[Fix] = []
     findings: list[Finding] = []
     least = min(apply_margin, report_margin)
-    for i, word, margin, both_sides in fallback_suggestions(text, tokens, lexicon, covered):
-        if margin < least or not gate.is_open(tokens.starts[i]):
+    for i, word, margin, both_sides in fallback_suggestions(text, tokens, lexicon, covered, gate.open_spans(len(text))):
+        if margin < least:
             continue
         start, end = tokens.starts[i], tokens.ends[i]
         written = text[start:end]
@@ -238,20 +239,37 @@ class Suggestion(NamedTuple):
     both_sides: bool
 
 
-def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: set[int]) -> list[Suggestion]:
+def fallback_suggestions(text: str, tokens: Tokens, lexicon: Lexicon, covered: set[int], within: Sequence[tuple[int, int]]) -> list[Suggestion]:
     """Return, in text order, a suggestion for each out-of-place word with a candidate.
 
-    Suspects are found for the whole text at once in C (``map`` over set look-ups):
-    a thesaurus word form with no listed bigram on either side; only they are scored,
-    and of their candidates only those forming a listed bigram with a neighbour.
+    Only words starting inside ``within`` (sorted, disjoint character spans: where the
+    gate is open, :meth:`Gate.open_spans`) are looked at, so a long document with a few
+    spun paragraphs costs those paragraphs, not the whole text. In each span, suspects
+    are found at once in C (``map`` over set look-ups): a thesaurus word form with no
+    listed bigram on either side; only they are scored, and of their candidates only
+    those forming a listed bigram with a neighbour.
     """
+    found: list[Suggestion] = []
+    for start, end in within:
+        first, stop = bisect_left(tokens.starts, start), bisect_left(tokens.starts, end)
+        if first < stop:
+            found.extend(_suggestions_between(text, tokens, lexicon, covered, first, stop))
+    return found
+
+
+def _suggestions_between(text: str, tokens: Tokens, lexicon: Lexicon, covered: set[int], first: int, stop: int) -> list[Suggestion]:
+    """Return :func:`fallback_suggestions` for the tokens ``first`` to ``stop`` (excluded)."""
     lowers, starts, ends = tokens.lowers, tokens.starts, tokens.ends
     listed_pairs = lexicon.bigrams
-    # listed[k]: tokens k-1 and k form a listed bigram (False at both edges).
-    listed = [False, *map(listed_pairs.__contains__, map(" ".join, zip(lowers, islice(lowers, 1, None), strict=False))), False]
-    suspect = map(gt, map(lexicon.forms.__contains__, lowers), map(or_, listed, islice(listed, 1, None)))
+    # listed[j]: tokens first+j-1 and first+j form a listed bigram (False at the text's edges);
+    # the window holds each end's neighbour, where there is one.
+    has_left = first > 0
+    window = lowers[first - has_left : stop + 1]
+    inner = map(listed_pairs.__contains__, map(" ".join, zip(window, islice(window, 1, None), strict=False)))
+    listed = [*([] if has_left else [False]), *inner, *([] if stop < len(lowers) else [False])]
+    suspect = map(gt, map(lexicon.forms.__contains__, islice(lowers, first, stop)), map(or_, listed, islice(listed, 1, None)))
     found: list[Suggestion] = []
-    for i in compress(range(len(lowers)), suspect):
+    for i in compress(range(first, stop), suspect):
         word = lowers[i]
         if i in covered or len(word) < 3 or not word.isalpha() or not text[starts[i] : ends[i]].islower():
             continue  # names and sentence starts are too risky
