@@ -7,14 +7,34 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import Config, clean_text
+from cleaner.patterns import Haystack, RequiredStrings, compile_pattern
 from cleaner.rulepacks import load_registry
 from cleaner.ruletest import run_rule
 from cleaner.stages.structure import paragraphs
 
 BOILERPLATE = [r for r in load_registry().rules if r.pack == "structure.boilerplate"]
 PROSE = "The talks ended on Friday without a deal."
+
+
+#: Pieces of text the boilerplate rules' own examples are made of, to build paragraphs from.
+_FRAGMENTS = sorted({piece for r in BOILERPLATE for text in [*(a for a, _ in r.fix_examples), *r.keep_examples] for piece in re.split(r"(\s+)", text) if piece.strip()})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=12).map(" ".join), min_size=1, max_size=6))
+def test_narrowing_the_line_patterns_to_a_text_changes_no_paragraph_match(paragraph_list: list[str]) -> None:
+    # Each pattern, narrowed to the strings the whole text holds (RoundText does this to
+    # skip patterns in one pass), fullmatches exactly the paragraphs the full pattern does.
+    text = "\n\n".join(paragraph_list)
+    patterns = [compile_pattern(r.str_param("pattern")) for r in BOILERPLATE]
+    for pattern, narrowed in zip(patterns, RequiredStrings(patterns).narrowed(Haystack(text))):
+        for paragraph in paragraph_list:
+            expected = pattern.fullmatch(paragraph) is not None
+            assert (narrowed is not None and narrowed.fullmatch(Haystack(paragraph)) is not None) == expected, (pattern.source, paragraph)
 
 
 def removed_paragraphs(before: str, after: str) -> list[str]:

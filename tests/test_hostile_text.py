@@ -17,7 +17,7 @@ from cleaner.api import CleanResult
 from cleaner.cli import main
 from cleaner.errors import BinaryInputError, FixedPointError, OutputError, RulePackError
 from cleaner.fileio import write_in_place
-from cleaner.patterns import compile_pattern
+from cleaner.patterns import Haystack, RequiredStrings, compile_pattern
 from cleaner.rulepacks import builtin_rules_dir, load_pack, load_registry
 
 OFF = Config(grammar="off")
@@ -245,19 +245,25 @@ def test_lone_surrogates_from_the_library_api_are_repaired(text: str, expected: 
         (r"(?i:photo|image) credit: \w+", "IMAGE credit: Reuters; Photo credit: AP"),
         (r"(?:Photos?|Pictures?): [A-Z]\w+", "Pictures: Getty"),
         (r"[|•·»][a-z]{1,3}", "home»news · sport"),
+        (r"(?i)(?:©|copyright) \d{4}", "© 2024, COPYRIGHT 2023"),  # a character without case, under (?i)
     ],
 )
 def test_texts_skipped_for_lacking_required_strings_are_the_ones_without_a_match(pattern: str, text: str) -> None:
     # A text is skipped, without running RE2, only if it lacks what every match needs:
-    # with it, the matches are Python's; without it (each required piece removed), none.
+    # with it, the matches are Python's (narrowed to the strings found or not); without
+    # it (each required piece removed), none.
     ours = compile_pattern(pattern)
-    assert [m.span() for m in ours.finditer(text)] == [m.span() for m in re.finditer(pattern, text, re.M)]
+    finder = RequiredStrings([ours])
+    narrowed = finder.narrowed(Haystack(text))[0]
+    assert narrowed is not None
+    expected = [m.span() for m in re.finditer(pattern, text, re.M)]
+    assert [m.span() for m in ours.finditer(text)] == [m.span() for m in narrowed.finditer(text)] == expected
     assert ours.required is not None
     for option in ours.required:
         bare = text
         for piece, folded in option:
             bare = re.sub(re.escape(piece.decode()), "", bare, flags=re.I if folded else 0)
-        assert not ours.may_occur_in(bare) and not list(re.finditer(pattern, bare, re.M)), (pattern, bare)
+        assert finder.narrowed(Haystack(bare)) == [None] and not list(re.finditer(pattern, bare, re.M)), (pattern, bare)
 
 
 def test_a_pattern_too_large_for_re2_fails_at_first_use_with_one_error_line() -> None:

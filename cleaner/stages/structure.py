@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cleaner.model import Edit, Fix
-from cleaner.patterns import compile_pattern
+from cleaner.patterns import Haystack, RequiredStrings, RulePattern, compile_pattern
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
 from cleaner.stages.near_duplicates import ParagraphIndex
@@ -73,6 +74,44 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
         yield Paragraph(match.start(), match.end(), match.group())
 
 
+class RoundText:
+    """One round's text, with what several rules need of it made once: its paragraphs, and haystacks for the patterns."""
+
+    __slots__ = ("text", "whole", "_sources", "_narrowed", "_paragraphs", "_contents")
+
+    def __init__(self, text: str, rules: Sequence[Rule]) -> None:
+        self.text = text
+        self.whole = Haystack(text)
+        self._sources = tuple(rule.str_param("pattern") for rule in rules if rule.kind in ("line-pattern", "pattern"))
+        self._narrowed: dict[str, RulePattern | None] | None = None
+        self._paragraphs: list[Paragraph] | None = None
+        self._contents: list[tuple[Paragraph, Haystack]] | None = None
+
+    def paragraphs(self) -> list[Paragraph]:
+        """Return the text's paragraphs (:func:`paragraphs`)."""
+        if self._paragraphs is None:
+            self._paragraphs = list(paragraphs(self.text))
+        return self._paragraphs
+
+    def contents(self) -> list[tuple[Paragraph, Haystack]]:
+        """Return each paragraph that is not white space only, with its stripped text ready for matching."""
+        if self._contents is None:
+            self._contents = [(para, Haystack(content)) for para in self.paragraphs() if (content := para.text.strip())]
+        return self._contents
+
+    def pattern(self, source: str) -> RulePattern | None:
+        """Return the rule pattern ``source`` narrowed to what this text holds (``None``: it matches nowhere in it)."""
+        if self._narrowed is None:  # every rule's at once: one pass over the text
+            self._narrowed = dict(zip(self._sources, _required_strings(self._sources).narrowed(self.whole)))
+        return self._narrowed[source]
+
+
+@lru_cache(maxsize=8)
+def _required_strings(sources: tuple[str, ...]) -> RequiredStrings:
+    """The strings the patterns of a rule set need, found in one pass (one finder per rule set)."""
+    return RequiredStrings([compile_pattern(source) for source in sources])
+
+
 def word_key(text: str) -> tuple[str, ...]:
     """Return the lower-cased words of ``text``: what 'the same paragraph' compares.
 
@@ -82,7 +121,7 @@ def word_key(text: str) -> tuple[str, ...]:
     return tuple(map(sys.intern, map(str.lower, _WORD.findall(text))))
 
 
-def find_repeats(rule: Rule, text: str) -> list[Fix]:
+def find_repeats(rule: Rule, round_text: RoundText) -> list[Fix]:
     """Remove later copies of a paragraph; the first occurrence is kept."""
     min_words = int(rule.param("min_words", 1))  # type: ignore[call-overload]
     max_words = int(rule.param("max_words", 10_000))  # type: ignore[call-overload]
@@ -93,7 +132,8 @@ def find_repeats(rule: Rule, text: str) -> list[Fix]:
         """Whether a paragraph of these words is one the rule compares (by its length)."""
         return min_words <= len(key) <= max_words
 
-    keyed: Iterable[tuple[int, Paragraph, tuple[str, ...]]] = ((position, para, word_key(para.text)) for position, para in enumerate(paragraphs(text)))
+    text = round_text.text
+    keyed: Iterable[tuple[int, Paragraph, tuple[str, ...]]] = ((position, para, word_key(para.text)) for position, para in enumerate(round_text.paragraphs()))
     keys: list[tuple[str, ...]] = []
     if not within_first or similarity < 1.0:  # near copies rank words by rarity over every paragraph
         keyed = list(keyed)
@@ -120,28 +160,27 @@ def find_repeats(rule: Rule, text: str) -> list[Fix]:
 
 
 
-def find_boilerplate(rule: Rule, text: str) -> list[Fix]:
+def find_boilerplate(rule: Rule, round_text: RoundText) -> list[Fix]:
     """Remove whole paragraphs that match a boilerplate pattern.
 
     A paragraph of white space only is never boilerplate: a pattern whose parts are all
     optional would otherwise match it (normalise owns blank lines).
     """
-    pattern = compile_pattern(rule.str_param("pattern"))
-    if not pattern.may_occur_in(text):
+    pattern = round_text.pattern(rule.str_param("pattern"))
+    if pattern is None:
         return []
-    return [
-        Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {})
-        for para in paragraphs(text)
-        if (content := para.text.strip()) and pattern.fullmatch(content)
-    ]
+    text = round_text.text
+    return [Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {}) for para, content in round_text.contents() if pattern.fullmatch(content)]
 
 
-def find_pattern(rule: Rule, text: str) -> list[Fix]:
+def find_pattern(rule: Rule, round_text: RoundText) -> list[Fix]:
     """Apply a regular-expression replacement rule, one fix per match."""
-    pattern = compile_pattern(rule.str_param("pattern"))
+    pattern = round_text.pattern(rule.str_param("pattern"))
+    if pattern is None:
+        return []
     template = rule.str_param("replace")
     fixes = []
-    for match in pattern.finditer(text):
+    for match in pattern.finditer(round_text.whole):
         after = match.expand(template)
         if after != match.group():
             fixes.append(Fix(rule.id, (Edit(match.start(), match.end(), match.group(), after),), rule.applicability, rule.message, {}))
@@ -160,11 +199,12 @@ class StructureStage:
 
         kinds = {"repeated-paragraph": find_repeats, "line-pattern": find_boilerplate, "pattern": find_pattern}
         proposal = Proposal()
+        round_text = RoundText(text, ctx.rules)
         for rule in ctx.rules:
             if rule.kind == "corpus-block":
                 proposal.fixes.extend(find_corpus_blocks(rule, text, ctx.config))
             else:
-                proposal.fixes.extend(kinds[rule.kind](rule, text))
+                proposal.fixes.extend(kinds[rule.kind](rule, round_text))
         return proposal
 
 
