@@ -7,8 +7,9 @@ similarity joins: two word sequences whose ``SequenceMatcher`` ratio reaches ``s
 share at least ``s * n / (2 - s)`` of the ``n`` words of either one, so each must share
 a word with the other's rarest ``n - that + 1`` words. Only paragraphs found that way are
 compared, in their order, with the same tests as before, so the answer is the same.
-Most documents have no near copy at all: a count of the word pairs each paragraph
-shares with any other rules almost all of them out before any index is built.
+Most documents have no near copy at all: a count of the word runs (shingles: pairs or
+triples, :func:`_width`) each paragraph shares with any other rules almost all of them
+out before any index is built.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 WordKey = tuple[str, ...]
-#: A word or word pair with its occurrence number, so that sequences compare as sets,
+#: A word or shingle with its occurrence number, so that sequences compare as sets,
 #: packed in one integer (word ids and the number in 32 bits each): cheaper to hash,
 #: sort and keep than nested tuples of strings.
 Element = int
@@ -31,7 +32,7 @@ _BITS = 32
 
 def _numbered(items: list[int]) -> list[Element]:
     """Number each item's occurrences: ``a b a`` -> ``(a, 0) (b, 0) (a, 1)``, packed."""
-    if len(set(items)) == len(items):  # the common case for word pairs: all first occurrences
+    if len(set(items)) == len(items):  # the common case for shingles: all first occurrences
         return [item << _BITS for item in items]
     seen: dict[int, int] = {}
     numbered = []
@@ -71,19 +72,43 @@ def is_similar(earlier: WordKey, key: WordKey, similarity: float) -> bool:
 
 
 def _width(similarity: float) -> int:
-    """Return the words per shingle: word pairs above a ratio of 2/3, where their bound is positive."""
-    return 2 if similarity > 2 / 3 else 1
+    """Return the words per shingle: triples from a ratio of 0.9, pairs above 2/3, where their bounds are positive.
+
+    Longer shingles are rarer, so fewer paragraphs meet by chance: paragraphs of one
+    vocabulary in other orders share many word pairs but few triples (a 10 MB document
+    of shuffled paragraphs: 8x fewer comparisons per paragraph). Triples only from 0.9:
+    their bound is positive above 4/5 but leaves little margin there.
+    """
+    return 3 if similarity >= 0.9 else 2 if similarity > 2 / 3 else 1
+
+
+def _shingles(items: list[int], width: int) -> list[int]:
+    """Return the runs of ``width`` consecutive word ids, each packed in one integer.
+
+    >>> _shingles([1, 2, 3], 2) == [1 << 32 | 2, 2 << 32 | 3]
+    True
+    """
+    if width == 1:
+        return items
+    runs = zip(*(items[start:] for start in range(width)))
+    return [functools.reduce(lambda packed, item: packed << _BITS | item, run) for run in runs]
 
 
 def _needed(similarity: float, size: int, other: int, width: int) -> int:
     """Return how many shingles of ``width`` words paragraphs of ``size`` and ``other`` words must share.
 
-    The words matched, or the word pairs inside the blocks matched (a bound above 0 only
-    for a ratio above 2/3). One less than the bound, against rounding: a looser bound
+    The shingles inside the blocks matched: ``m`` words matched in ``k`` blocks hold
+    ``m - (width - 1) k`` of them, and ``k <= size + other - 2m + 1`` (an unmatched word
+    separates two blocks), so at least ``(2 width - 1) m - (width - 1) (size + other + 1)``
+    (the words matched for single words; above 0 for pairs only above a ratio of 2/3,
+    for triples above 4/5). One less than the bound, against rounding: a looser bound
     only lets more pairs through to the exact test.
+
+    >>> _needed(0.9, 40, 40, 1), _needed(0.9, 40, 40, 2), _needed(0.9, 40, 40, 3)
+    (35, 26, 17)
     """
     matched = math.ceil(similarity * (size + other) / 2)
-    shared = matched if width == 1 else 3 * matched - size - other - 1
+    shared = (2 * width - 1) * matched - (width - 1) * (size + other + 1)
     return shared - 1
 
 
@@ -127,14 +152,14 @@ class ParagraphIndex:
 
     Why it finds every near copy: a ratio of ``s`` means ``m >= s (a + b) / 2`` words
     matched in blocks; the blocks are separated by unmatched words, so the two share at
-    least ``3m - a - b - 1`` word pairs (for ``s > 2/3``; else single words, at least
-    ``m``). Two sets that share ``t`` elements share one among each one's ``n - t + 1``
-    rarest, and the first one they share (met first when going through the rarest)
-    sits where enough elements remain on both sides (PPJoin's positional filter). Then
-    the words shared (``SequenceMatcher.quick_ratio``, as one set intersection), the
-    word pairs shared (the bound above, which paragraphs of the same words shuffled
-    fail), and only then the ratio itself, in paragraph order: the answer the all-pairs search
-    gives.
+    least :func:`_needed` shingles (``3m - a - b - 1`` word pairs, ``5m - 2(a + b + 1)``
+    triples; single words: ``m``). Two sets that share ``t`` elements share one among
+    each one's ``n - t + 1`` rarest, and the first one they share (met first when going
+    through the rarest) sits where enough elements remain on both sides (PPJoin's
+    positional filter). Then the words shared (``SequenceMatcher.quick_ratio``, as one
+    set intersection), the shingles shared (the bound above, which paragraphs of the
+    same words shuffled fail), and only then the ratio itself, in paragraph order: the
+    answer the all-pairs search gives.
 
     >>> index = ParagraphIndex([("a", "b"), ("c", "d"), ("a", "b")], 1.0)
     >>> index.add(("a", "b"), 0); index.add(("c", "d"), 1)
@@ -163,8 +188,8 @@ class ParagraphIndex:
         """Return the distinct ``keys`` that may be, or have, a near copy among the others.
 
         Paragraphs that share too few words with the others are ruled out first (a set of
-        words is cheaper than one of word pairs), then, among the rest, those that share
-        too few word pairs: the two paragraphs of a near copy pass both, whatever else
+        words is cheaper than one of shingles), then, among the rest, those that share
+        too few shingles: the two paragraphs of a near copy pass both, whatever else
         passes. See :meth:`_sharing` for why no near copy is lost.
         """
         if self.similarity <= 0.0:
@@ -187,7 +212,7 @@ class ParagraphIndex:
         A bound of 0 or less rules nothing out. Sets of the interned words or of plain
         tuples of them: everything here runs in C, a few hash look-ups a word.
         """
-        shingled: list[frozenset[object]] = [frozenset(zip(key, key[1:])) if width == 2 else frozenset(key) for key in keys]
+        shingled: list[frozenset[object]] = [frozenset(zip(*(key[start:] for start in range(width)))) if width > 1 else frozenset(key) for key in keys]
         seen: set[object] = set()
         shared: set[object] = set()  # the shingles of more than one distinct key
         for shingles in shingled:
@@ -214,7 +239,7 @@ class ParagraphIndex:
         frequency: Counter[Element] = Counter()
         for key in keys:
             word_ids = [ids.setdefault(word, len(ids)) for word in key]
-            shingles = _numbered(word_ids if self._width == 1 else [first << _BITS | second for first, second in zip(word_ids, word_ids[1:])])
+            shingles = _numbered(_shingles(word_ids, self._width))
             frequency.update(shingles)
             numbered.append((key, shingles, word_ids))
         ranked = sorted(zip(frequency.values(), frequency))
