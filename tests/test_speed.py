@@ -97,6 +97,57 @@ def test_paragraph_index_finds_what_all_pairs_find(word_lists: list[list[str]], 
     assert _index_answers(keys, similarity) == _all_pairs_first_copy(keys, similarity)
 
 
+def _tiny_vocabulary_paragraphs(count: int) -> list[str]:
+    """Paragraphs of 20 words drawn from ten, each numbered: every one shares words and triples with many others."""
+    import random
+
+    rng = random.Random(3)
+    vocabulary = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+    return [" ".join(rng.choice(vocabulary) for _ in range(20)) + f" number {i}." for i in range(count)]
+
+
+def test_the_near_copy_search_is_bounded_and_a_finding_says_where_it_stopped() -> None:
+    # Such paragraphs all meet in the index (a cost quadratic in their number): the
+    # search stops within its bound, one finding says from which paragraph, and exact
+    # copies are still removed after that.
+    from cleaner import Config, clean_text
+    from cleaner.stages.near_duplicates import WORK_ALLOWANCE, WORK_PER_PARAGRAPH, ParagraphIndex
+    from cleaner.stages.structure import word_key
+
+    paragraphs = _tiny_vocabulary_paragraphs(2000)
+    keys = [word_key(p) for p in paragraphs]
+    index = ParagraphIndex(keys, 0.9)
+    spent = index._work_left
+    for position, key in enumerate(keys):
+        if index.earlier_copy(key) is None:
+            index.add(key, position)
+    assert index.stopped and spent - index._work_left <= WORK_ALLOWANCE + WORK_PER_PARAGRAPH * len(keys) + len(keys)
+    text = "\n\n".join([*paragraphs, paragraphs[-3]]) + "\n"
+    result = clean_text(text, Config(grammar="off", stages=("structure",)))
+    found = [f for _, f in result.log.findings if f.rule_id == "structure.debris.repeated-paragraph"]
+    assert len(found) == 1 and "not sought from paragraph" in found[0].message
+    assert text[found[0].start : found[0].end] in paragraphs
+    assert result.output == "\n\n".join(paragraphs) + "\n"  # the exact copy at the end is removed
+
+
+def test_ordinary_and_shuffled_paragraphs_stay_within_the_near_copy_bound() -> None:
+    import random
+
+    from cleaner.stages.near_duplicates import ParagraphIndex
+    from cleaner.stages.structure import paragraphs, word_key
+
+    from .conftest import SEEDS
+
+    words = [list(word_key(p.text)) for seed in SEEDS for p in paragraphs(seed.read_text(encoding="utf-8"))]
+    rng = random.Random(5)
+    shuffled = [tuple(rng.sample(key, len(key))) for _ in range(30) for key in words if len(key) >= 8]
+    index = ParagraphIndex(shuffled, 0.9)
+    for position, key in enumerate(shuffled):
+        if index.earlier_copy(key) is None:
+            index.add(key, position)
+    assert not index.stopped
+
+
 def _textstat_or_skip():  # type: ignore[no-untyped-def]
     import pytest
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaner.model import Edit, Fix
+from cleaner.model import Edit, Finding, Fix, Severity
 from cleaner.patterns import Haystack, RequiredStrings, RulePattern, compile_pattern
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
@@ -121,8 +121,13 @@ def word_key(text: str) -> tuple[str, ...]:
     return tuple(map(sys.intern, map(str.lower, _WORD.findall(text))))
 
 
-def find_repeats(rule: Rule, round_text: RoundText) -> list[Fix]:
-    """Remove later copies of a paragraph; the first occurrence is kept."""
+def find_repeats(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
+    """Remove later copies of a paragraph; the first occurrence is kept.
+
+    The near-copy search is bounded (:data:`~cleaner.stages.near_duplicates.WORK_PER_PARAGRAPH`):
+    in a document whose paragraphs all share their words it stops, and a finding at the
+    paragraph where it did says that later near copies were not sought.
+    """
     min_words = int(rule.param("min_words", 1))  # type: ignore[call-overload]
     max_words = int(rule.param("max_words", 10_000))  # type: ignore[call-overload]
     similarity = float(rule.param("similarity", 1.0))  # type: ignore[arg-type]
@@ -139,28 +144,30 @@ def find_repeats(rule: Rule, round_text: RoundText) -> list[Fix]:
         keyed = list(keyed)
         keys = [key for _, _, key in keyed if comparable(key)]
         if len(keys) < 2:  # nothing to repeat: skip indexing (one long paragraph is common)
-            return []
+            return
     index = ParagraphIndex(keys, similarity)
-    fixes = []
     kept = 0
     for position, para, key in keyed:
         # ``within_first`` counts the paragraphs that stay: each copy removed brings the
         # next paragraph into the window, so one round reaches what repeated rounds would.
         if within_first and kept == within_first:
             break
+        searching = not index.stopped
         original = index.earlier_copy(key) if comparable(key) else None
+        if searching and index.stopped:
+            message = f"near copies of paragraphs were not sought from paragraph {position + 1} on: the document's paragraphs share too many words for a bounded search (exact copies still are)"
+            proposal.findings.append(Finding(rule.id, para.start, para.end, message, Severity.INFO, evidence={"paragraph": position + 1}))
         if original is not None:
-            fixes.append(Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {"repeats_paragraph": original + 1}))
+            proposal.fixes.append(Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {"repeats_paragraph": original + 1}))
             continue
         kept += 1
         if comparable(key):
             index.add(key, position)
-    return fixes
 
 
 
 
-def find_boilerplate(rule: Rule, round_text: RoundText) -> list[Fix]:
+def find_boilerplate(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
     """Remove whole paragraphs that match a boilerplate pattern.
 
     A paragraph of white space only is never boilerplate: a pattern whose parts are all
@@ -168,23 +175,21 @@ def find_boilerplate(rule: Rule, round_text: RoundText) -> list[Fix]:
     """
     pattern = round_text.pattern(rule.str_param("pattern"))
     if pattern is None:
-        return []
+        return
     text = round_text.text
-    return [Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {}) for para, content in round_text.contents() if pattern.fullmatch(content)]
+    proposal.fixes.extend(Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {}) for para, content in round_text.contents() if pattern.fullmatch(content))
 
 
-def find_pattern(rule: Rule, round_text: RoundText) -> list[Fix]:
+def find_pattern(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
     """Apply a regular-expression replacement rule, one fix per match."""
     pattern = round_text.pattern(rule.str_param("pattern"))
     if pattern is None:
-        return []
+        return
     template = rule.str_param("replace")
-    fixes = []
     for match in pattern.finditer(round_text.whole):
         after = match.expand(template)
         if after != match.group():
-            fixes.append(Fix(rule.id, (Edit(match.start(), match.end(), match.group(), after),), rule.applicability, rule.message, {}))
-    return fixes
+            proposal.fixes.append(Fix(rule.id, (Edit(match.start(), match.end(), match.group(), after),), rule.applicability, rule.message, {}))
 
 
 class StructureStage:
@@ -204,7 +209,7 @@ class StructureStage:
             if rule.kind == "corpus-block":
                 proposal.fixes.extend(find_corpus_blocks(rule, text, ctx.config))
             else:
-                proposal.fixes.extend(kinds[rule.kind](rule, round_text))
+                kinds[rule.kind](rule, round_text, proposal)
         return proposal
 
 
