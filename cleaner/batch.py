@@ -23,7 +23,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -123,7 +123,7 @@ def clean_files(
     config = _with_repeated_blocks(todo, config, batch)
     if progress:
         progress.start(len(todo))
-    resolved_inputs = frozenset(p.resolve() for p in todo) if copies_to is not None else frozenset()
+    inputs = _InputFiles(todo if copies_to is not None else ())
     report = ReportWriter(batch.report_dir, _config_view(config)) if batch.report_dir else None
     runner = executor or InProcess()
     fail_on = Severity[config.fail_on.upper()]
@@ -159,9 +159,9 @@ def clean_files(
                     _store(cache, keys.pop(tag), outcome)
                 with between:
                     if isinstance(tag, Unit):
-                        _deliver_record(tag, outcome, corpus, names[path], resolved_inputs, batch, report, output_dir=writes_to, fail_on=fail_on)
+                        _deliver_record(tag, outcome, corpus, names[path], inputs, batch, report, output_dir=writes_to, fail_on=fail_on)
                     else:
-                        _deliver(path, outcome, names[path], resolved_inputs, batch, report, output_dir=output_dir if write else None, in_place=in_place and write, fail_on=fail_on, allow_read_only=allow_read_only)
+                        _deliver(path, outcome, names[path], inputs, batch, report, output_dir=output_dir if write else None, in_place=in_place and write, fail_on=fail_on, allow_read_only=allow_read_only)
                     if keep_results:
                         batch.results.append((outcome, names[path]))
                     if not isinstance(tag, Unit):
@@ -275,7 +275,7 @@ def _deliver(
     path: Path,
     result: CleanResult,
     name: str,
-    resolved_inputs: frozenset[Path],
+    inputs: _InputFiles,
     batch: BatchResult,
     report: ReportWriter | None,
     *,
@@ -292,7 +292,7 @@ def _deliver(
                 write_in_place(path, result.output, allow_read_only=allow_read_only, encoding=encoding)
         elif output_dir is not None:
             target = output_dir / name
-            _refuse_overwriting_input(target, resolved_inputs)
+            inputs.refuse_as_output(target)
             write_atomically(target, result.output)
     except CleanerError as exc:
         batch.errors.append(FileError(path.as_posix(), exc.one_line()))
@@ -319,7 +319,7 @@ def _deliver_record(
     result: CleanResult,
     corpus: CorpusOutputs,
     name: str,
-    resolved_inputs: frozenset[Path],
+    inputs: _InputFiles,
     batch: BatchResult,
     report: ReportWriter | None,
     *,
@@ -330,7 +330,7 @@ def _deliver_record(
     if output_dir is not None:
         target = output_dir / name
         try:
-            _refuse_overwriting_input(target, resolved_inputs)
+            inputs.refuse_as_output(target)
             corpus.write(unit, result, target)
         except CleanerError as exc:
             batch.errors.append(FileError(unit.path.as_posix(), exc.one_line()))
@@ -476,10 +476,30 @@ def _claim_output_names(inputs: Sequence[Path], errors: list[FileError], config:
     return names
 
 
-def _refuse_overwriting_input(target: Path, resolved_inputs: frozenset[Path]) -> None:
-    """Refuse to write an output onto any input file."""
-    if target.resolve() in resolved_inputs:
-        raise OutputError(f"{target}: output would overwrite an input", hint="choose an output folder other than the input folder, or pass --in-place")
+class _InputFiles:
+    """Where a batch's input files really are, to refuse an output that would replace one.
+
+    An output is written by a rename onto its path, which replaces the entry the path
+    names (a link there is replaced, never written through): it would lose an input
+    when its folder, links followed, and its name are where an input file really is.
+    Folders are resolved once each (a batch writes into few), so each document costs
+    no more than a look-up, not a walk of every component of its path.
+    """
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self._folders: dict[Path, Path] = {}
+        self._real = frozenset(path.resolve() if path.is_symlink() else self._folder(path.parent) / path.name for path in paths)
+
+    def _folder(self, folder: Path) -> Path:
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = folder.resolve()
+        return real
+
+    def refuse_as_output(self, target: Path) -> None:
+        """Raise :class:`OutputError` if writing ``target`` would replace an input file."""
+        if self._real and self._folder(target.parent) / target.name in self._real:
+            raise OutputError(f"{target}: output would overwrite an input", hint="choose an output folder other than the input folder, or pass --in-place")
 
 
 @contextmanager

@@ -96,3 +96,19 @@ def test_exclude_and_extend_exclude_take_quoted_globs(tmp_path: Path, monkeypatc
     replaced = run("check", "docs", "--exclude", "drafts/*", *OFF)
     assert sorted(line.split(":")[0] for line in replaced.stdout.splitlines()) == ["docs/a.txt", "docs/b.md", "docs/vendor/d.txt"]
     assert collect_inputs([Path("docs")], Config(extend_exclude=("docs/drafts",))).files == [Path("docs/a.txt"), Path("docs/b.md"), Path("docs/vendor/d.txt")]
+
+
+@pytest.mark.parametrize("linked_folder", [False, True])
+def test_an_output_where_a_followed_link_leads_is_refused_and_the_file_kept(tmp_path: Path, linked_folder: bool) -> None:
+    # in/doc.txt is a link to out/doc.txt: writing doc.txt's output into out/ would
+    # replace the very file read (also when out/ is reached through a linked folder).
+    (tmp_path / "in").mkdir()
+    (tmp_path / "real-out").mkdir()
+    out = tmp_path / "out"
+    out.symlink_to(tmp_path / "real-out", target_is_directory=True) if linked_folder else out.mkdir()
+    (out / "doc.txt").write_text("An  input   text.\n")
+    (tmp_path / "in" / "doc.txt").symlink_to(out / "doc.txt")
+    (tmp_path / "in" / "other.txt").write_text("Another  text.\n")
+    result = run("clean", str(tmp_path / "in"), "-o", str(out), "--follow-links", *OFF)
+    assert result.exit_code == 2 and "doc.txt: output would overwrite an input" in result.stderr
+    assert (out / "doc.txt").read_text() == "An  input   text.\n" and (out / "other.txt").read_text() == "Another text.\n"

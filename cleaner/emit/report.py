@@ -123,6 +123,8 @@ class Shared:
 
 def _evidence_key(evidence: Mapping[str, object]) -> object:
     """Return what tells evidence objects apart: the values with their types (1, 1.0 and True are equal otherwise)."""
+    if not evidence:  # most fixes (normalise, structure) give none
+        return ()
     try:
         key = tuple([(name, type(value), value) for name, value in evidence.items()])
         hash(key)
