@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,7 +77,7 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
 class RoundText:
     """One round's text, with what several rules need of it made once: its paragraphs, and haystacks for the patterns."""
 
-    __slots__ = ("text", "whole", "_sources", "_narrowed", "_paragraphs", "_contents")
+    __slots__ = ("text", "whole", "_sources", "_narrowed", "_paragraphs", "_contents", "_word_keys")
 
     def __init__(self, text: str, rules: Sequence[Rule]) -> None:
         self.text = text
@@ -86,6 +86,7 @@ class RoundText:
         self._narrowed: dict[str, RulePattern | None] | None = None
         self._paragraphs: list[Paragraph] | None = None
         self._contents: list[tuple[Paragraph, Haystack]] | None = None
+        self._word_keys: list[tuple[str, ...]] | None = None
 
     def paragraphs(self) -> list[Paragraph]:
         """Return the text's paragraphs (:func:`paragraphs`)."""
@@ -98,6 +99,12 @@ class RoundText:
         if self._contents is None:
             self._contents = [(para, Haystack(content)) for para in self.paragraphs() if (content := para.text.strip())]
         return self._contents
+
+    def word_keys(self) -> list[tuple[str, ...]]:
+        """Return each paragraph's :func:`word_key`, in order (both repeat rules compare them)."""
+        if self._word_keys is None:
+            self._word_keys = [word_key(para.text) for para in self.paragraphs()]
+        return self._word_keys
 
     def pattern(self, source: str) -> RulePattern | None:
         """Return the rule pattern ``source`` narrowed to what this text holds (``None``: it matches nowhere in it)."""
@@ -138,10 +145,9 @@ def find_repeats(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
         return min_words <= len(key) <= max_words
 
     text = round_text.text
-    keyed: Iterable[tuple[int, Paragraph, tuple[str, ...]]] = ((position, para, word_key(para.text)) for position, para in enumerate(round_text.paragraphs()))
+    keyed = list(zip(range(len(round_text.paragraphs())), round_text.paragraphs(), round_text.word_keys(), strict=True))
     keys: list[tuple[str, ...]] = []
     if not within_first or similarity < 1.0:  # near copies rank words by rarity over every paragraph
-        keyed = list(keyed)
         keys = [key for _, _, key in keyed if comparable(key)]
         if len(keys) < 2:  # nothing to repeat: skip indexing (one long paragraph is common)
             return
