@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cleaner.document import _emails
@@ -158,13 +158,9 @@ def _textstat_or_skip():  # type: ignore[no-untyped-def]
     return textstatistics()
 
 
-def test_readability_equals_textstat_on_the_seeds_and_odd_texts() -> None:
-    from cleaner.stages import readability
-
-    from .conftest import ROOT
-
+def _textstat_metrics():  # type: ignore[no-untyped-def]
     oracle = _textstat_or_skip()
-    metrics = {
+    return {
         "flesch_reading_ease": oracle.flesch_reading_ease,
         "flesch_kincaid_grade": oracle.flesch_kincaid_grade,
         "gunning_fog": oracle.gunning_fog,
@@ -174,10 +170,37 @@ def test_readability_equals_textstat_on_the_seeds_and_odd_texts() -> None:
         "sentences": oracle.sentence_count,
         "words": oracle.lexicon_count,
     }
+
+
+def test_readability_equals_textstat_on_the_seeds_and_odd_texts() -> None:
+    from cleaner.stages import readability
+
+    from .conftest import ROOT
+
+    metrics = _textstat_metrics()
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     texts += ["a", "Hello.", "\u0130stanbul\u2019s caf\u00e9\u2014na\u00efve= x=y 'quoted'", "One. Two. Three four five six.", "123 abc."]
     for text in texts:
         assert readability.score(text) == {name: round(float(metric(text)), 2) for name, metric in metrics.items()}
+
+
+_READABILITY_PIECES = st.sampled_from(
+    ["The", "talks", "ended", "without", "a", "deal", "ΟΔΟΣ", "Σ", "İstanbul", "naïve", "don't", "‘quoted’", "x=y", "2024", "re-run", "extraordinarily",
+     ".", "!", "?", "...", ",", "“", "”", "—", " ", " ", " ", "\n", "\n\n", " \n ", "\t", ".\n", "!\n\n  "]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_READABILITY_PIECES, max_size=60).map("".join))
+def test_readability_counted_in_pieces_equals_textstat(text: str) -> None:
+    # The text is counted piece by piece, cut at line breaks after sentence ends: every
+    # metric must still be textstat's for the whole text (one without letters scores
+    # zeros by design, where textstat divides by nothing).
+    from cleaner.stages import readability
+
+    assume(any(ch.isalpha() for ch in text))
+    metrics = _textstat_metrics()
+    assert readability.score(text) == {name: round(float(metric(text)), 2) for name, metric in metrics.items()}, repr(text)
 
 
 def test_cleaner_never_imports_pkg_resources() -> None:
