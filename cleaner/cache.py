@@ -32,7 +32,6 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -72,16 +71,21 @@ def _engine_fingerprint(config: Config, engine: str | None) -> str:
     """Describe the grammar engine: ``engine`` when known to have run, else the one ``config`` plans.
 
     The words it accepts are part of it: an edited word list changes what is reported.
+    Harper's version is part of a Harper result's (a LanguageTool server says its own).
     """
     from cleaner.services import engine_words, planned_engine
 
     planned, url, version = planned_engine(config.grammar, config.languagetool_url)
     if engine is not None and engine != planned:
         planned, url, version = engine, "", ""  # it fell back: the result is that engine's
-    try:
-        harper = metadata.version("harper-py")
-    except metadata.PackageNotFoundError:
-        harper = "?"
+    harper = ""
+    if planned == "harper":
+        from importlib import metadata  # here, not at start-up: 20 ms of imports
+
+        try:
+            harper = metadata.version("harper-py")
+        except metadata.PackageNotFoundError:
+            harper = "?"
     words = hashlib.sha256("\n".join(engine_words(config.words)).encode()).hexdigest()[:16] if planned != "off" else ""
     return f"{planned}|{url}|{version}|harper-{harper}|{words}"
 

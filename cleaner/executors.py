@@ -14,7 +14,6 @@ sends documents to a Dask cluster (``pip install 'cleaner[dask]'``).
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 import sys
@@ -23,16 +22,17 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from types import FrameType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cleaner.api import CleanResult, clean_bytes, clean_text, load_for_documents, registry_for
 from cleaner.config import Config
 from cleaner.errors import CleanerError, ConfigError, TimeLimitError, WorkerLostError
 from cleaner.sources import Record, clean_record
+
+if TYPE_CHECKING:  # a pool is made only for two jobs or more: its modules are not imported at start-up
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +174,9 @@ class LocalProcesses:
         self._fork = sys.platform == "linux"
 
     def _start(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         if self._fork:
             return ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context("fork"), initializer=_default_signals)
         return ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context("spawn"))
@@ -194,6 +197,8 @@ class LocalProcesses:
         return payload, pool, pool.submit(self._work, payload)
 
     def result(self, handle: tuple[Payload, ProcessPoolExecutor, Future[CleanResult | str]]) -> CleanResult | str:
+        from concurrent.futures.process import BrokenProcessPool
+
         payload, pool, future = handle
         try:
             return future.result()

@@ -20,10 +20,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from importlib import metadata
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
-from xml.sax.saxutils import quoteattr
 
 import click
 
@@ -53,6 +51,8 @@ _PLACEHOLDER = re.compile(r"\{\w+\}")
 @cache
 def project_url() -> str:
     """Return this project's address from the installed package metadata (``[project.urls]``), or ``""``."""
+    from importlib import metadata  # here, not at start-up: with what it imports, 20 ms
+
     try:
         urls = metadata.metadata("cleaner").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
@@ -234,6 +234,8 @@ def _sarif(problems: Sequence[Problem], errors: Sequence[FileError], rules: Mapp
 
 
 def _checkstyle(problems: Sequence[Problem], errors: Sequence[FileError], rules: Mapping[str, Rule]) -> str:
+    from xml.sax.saxutils import quoteattr  # here, not at start-up: it imports urllib.request, http and ssl
+
     by_file: dict[str, list[str]] = {}
     for p in problems:
         if p.suppressed:
