@@ -46,6 +46,9 @@ MAX_CONTEXT_WIDTH = 255
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # errors are raised (and reported in one line), not logged
+#: For the set of the strings patterns need (:class:`RequiredStrings`): RE2's usual memory budget.
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.log_errors = False
 _CHECK_OPTIONS = re2.Options()
 _CHECK_OPTIONS.log_errors = False
 _CHECK_OPTIONS.max_mem = 1 << 10  # parse only: the compilation stops as "too large" at once
@@ -172,19 +175,20 @@ class RequiredStrings:
         self._pieces = sorted({piece for pattern in self.patterns for option in pattern.required or () for piece in option})
         self._set: re2.Set | None = None
         if self._pieces:
-            self._set = re2.Set.SearchSet(_OPTIONS)
-            for piece, folded in self._pieces:  # a folded piece: no letter but ASCII ones other than k and s, and uncased ones
-                literal = re2.escape(piece.decode("utf-8"))
-                self._set.Add(f"(?i:{literal})" if folded else literal)
-            self._set.Compile()
-
-    def found_in(self, text: Haystack) -> frozenset[tuple[bytes, bool]]:
-        """Return the required strings ``text`` holds."""
-        return frozenset(self._pieces[i] for i in (self._set.Match(text.data) or ())) if self._set is not None else frozenset()
+            try:
+                self._set = re2.Set.SearchSet(_SET_OPTIONS)
+                for piece, folded in self._pieces:  # a folded piece: no letter but ASCII ones other than k and s, and uncased ones
+                    literal = re2.escape(piece.decode("utf-8"))
+                    self._set.Add(f"(?i:{literal})" if folded else literal)
+                self._set.Compile()
+            except re2.error:  # more strings than one set holds (a huge rule pack): each pattern looks for its own
+                self._set = None
 
     def narrowed(self, text: Haystack) -> list[RulePattern | None]:
         """Return each pattern narrowed to what ``text`` holds (:meth:`RulePattern.narrowed`), in order."""
-        present = self.found_in(text)
+        if self._set is None:
+            return [pattern if _may_contain(pattern.required, text) else None for pattern in self.patterns]
+        present = frozenset(self._pieces[i] for i in (self._set.Match(text.data) or ()))
         return [pattern.narrowed(present) for pattern in self.patterns]
 
 

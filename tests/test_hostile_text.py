@@ -271,3 +271,23 @@ def test_a_pattern_too_large_for_re2_fails_at_first_use_with_one_error_line() ->
     with pytest.raises(RulePackError, match="pattern too large"):
         list(pattern.finditer("xx"))
     assert list(pattern.finditer("no such letter here")) == []  # skipped: no 'x', nothing compiled
+
+
+def test_patterns_needing_more_strings_than_one_re2_set_holds_each_look_for_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A huge rule pack (here: a set given almost no memory) cannot have one set of all
+    # its required strings: the finder then checks each pattern alone, with the same answers.
+    import re2
+
+    import cleaner.patterns as patterns
+
+    sources = [r"(?i)(?:follow|like) us on (?:twitter|facebook)", r"©.{1,9}", r"Photo: [A-Z]\w+", r"(?i)skip to content"]
+    compiled = [compile_pattern(source) for source in sources]
+    texts = ["Like us on Facebook. Photo: Reuters", "© 2024 and SKIP TO CONTENT", "nothing here"]
+    expected = [[p is not None for p in RequiredStrings(compiled).narrowed(Haystack(text))] for text in texts]
+    tiny = re2.Options()
+    tiny.log_errors = False
+    tiny.max_mem = 1 << 8
+    monkeypatch.setattr(patterns, "_SET_OPTIONS", tiny)
+    finder = RequiredStrings(compiled)
+    assert finder._set is None  # the set could not be compiled
+    assert [[p is not None for p in finder.narrowed(Haystack(text))] for text in texts] == expected == [[True, False, True, False], [False, True, False, True], [False] * 4]
