@@ -128,8 +128,8 @@ def _without_lone_surrogates(text: str) -> str:
 
 def _readability(text: str, output: str) -> dict[str, Mapping[str, float]]:
     """Score the text before and after cleaning (once when cleaning changed nothing)."""
-    before = readability.score(text)
-    return {"before": before, "after": before if output == text else readability.score(output)}
+    before, after = readability.before_and_after(text, output)
+    return {"before": before, "after": after}
 
 
 def clean_bytes(

@@ -210,3 +210,15 @@ def test_cleaner_never_imports_pkg_resources() -> None:
     code = "import sys, cleaner.cli, cleaner.stages.readability as r; r.score('One two three. Four five six.'); print('pkg_resources' in sys.modules, 'textstat' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_READABILITY_PIECES, max_size=40), st.lists(_READABILITY_PIECES, max_size=10), st.integers(0, 40))
+def test_scoring_a_text_and_its_cleaned_copy_together_gives_their_own_scores(pieces: list[str], change: list[str], at: int) -> None:
+    # The copy (the text with a stretch changed) reuses the pieces counted for the text:
+    # its scores must be those it gets alone.
+    from cleaner.stages import readability
+
+    before = "".join(pieces)
+    after = "".join(pieces[:at] + change + pieces[at + len(change) :])
+    assert readability.before_and_after(before, after) == (readability.score(before), readability.score(after))

@@ -67,15 +67,27 @@ def load() -> None:
     _easy_words()
 
 
-@lru_cache(maxsize=200_000)
 def _syllables(token: str) -> int:
     """Count the syllables of one whitespace-free token as textstat 0.7.3 does.
+
+    Remembered for tokens of a word's length (a text repeats its words); a longer one (a
+    URL, or a hostile text's one endless token) is counted each time, never kept.
 
     >>> _syllables("Readability!"), _syllables("--")
     (4, 0)
     """
+    return _remembered_syllables(token) if len(token) <= _REMEMBERED_TOKEN_CHARS else _token_syllables(token)
+
+
+def _token_syllables(token: str) -> int:
+    """Count the syllables of one token (pyphen's hyphenation positions + 1 a word)."""
     positions = _hyphenator().positions  # type: ignore[attr-defined]
     return sum(len(positions(word)) + 1 for word in _PUNCTUATION.sub("", token.lower()).split())
+
+
+#: The longest token whose syllable count is remembered, and how many are.
+_REMEMBERED_TOKEN_CHARS = 40
+_remembered_syllables = lru_cache(maxsize=200_000)(_token_syllables)
 
 
 def _round(number: float, points: int) -> float:
@@ -102,8 +114,8 @@ class _Counts(NamedTuple):
     sentences: int
     syllables: int
     polysyllables: int
-    #: The distinct Dale-Chall words (lower-cased): the text's are the union.
-    dale_chall_words: frozenset[str]
+    #: The distinct Dale-Chall words (lower-cased) not on the easy list: the text's are the union.
+    hard_words: frozenset[str]
 
 
 #: Where a text is cut into pieces counted apart: the white space, holding a line break,
@@ -125,13 +137,8 @@ def _pieces(text: str) -> Iterator[str]:
     yield text[start:]
 
 
-@lru_cache(maxsize=1024)
 def _counts(piece: str) -> _Counts:
-    """Count one piece of a text.
-
-    Cached: the text after cleaning mostly repeats the one before (1,024 pieces, a few
-    megabytes at most, hold both of an article of hundreds of paragraphs).
-    """
+    """Count one piece of a text."""
     bare_words = _bare_words(piece)
     sentences = sum(1 for sentence in _SENTENCE.findall(piece) if len(_bare_words(sentence)) > 2)
     syllables = polysyllables = 0
@@ -140,40 +147,53 @@ def _counts(piece: str) -> _Counts:
         count = _syllables(token)
         syllables += count
         polysyllables += count >= 3
-    return _Counts(len(bare_words), sum(map(len, bare_words)), sentences, syllables, polysyllables, frozenset(_DALE_CHALL_WORD.findall(lowered)))
+    hard_words = frozenset(_DALE_CHALL_WORD.findall(lowered)).difference(_easy_words())
+    return _Counts(len(bare_words), sum(map(len, bare_words)), sentences, syllables, polysyllables, hard_words)
 
 
 def score(text: str) -> dict[str, float]:
     """Return every metric of :data:`NAMES` for ``text`` (zeros for a text without words).
 
-    The text is counted piece by piece (:func:`_pieces`), so a cleaned text that keeps
-    most paragraphs counts only the ones that changed, and no count holds the whole
-    text's words at once.
-
     >>> score("The cat sat on the mat. It was happy. Then it slept all day.")["flesch_reading_ease"]
     109.0
+    """
+    return _score(text, {})
+
+
+def before_and_after(before: str, after: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Score a text and its cleaned copy; the pieces they share (most of them) are counted once."""
+    counted: dict[str, _Counts] = {}
+    scores = _score(before, counted)
+    return scores, scores if after == before else _score(after, counted)
+
+
+def _score(text: str, counted: dict[str, _Counts]) -> dict[str, float]:
+    """Score ``text`` piece by piece (:func:`_pieces`), taking the pieces already in ``counted`` from there.
+
+    No list holds a long text's words at once: each piece's are counted and dropped.
     """
     if not any(ch.isalpha() for ch in text):
         return dict.fromkeys(NAMES, 0.0)
     words = letters = sentences = syllables = polysyllables = 0
-    dale_chall_words: set[str] = set()
-    for counts in map(_counts, _pieces(text)):
+    hard_words: set[str] = set()
+    for piece in _pieces(text):
+        counts = counted.get(piece)
+        if counts is None:
+            counts = counted[piece] = _counts(piece)
         words += counts.words
         letters += counts.letters
         sentences += counts.sentences
         syllables += counts.syllables
         polysyllables += counts.polysyllables
-        dale_chall_words |= counts.dale_chall_words
+        hard_words |= counts.hard_words
     sentences = max(1, sentences)
-    easy = _easy_words()
-    hard = [word for word in dale_chall_words if word not in easy]
-    hard_three = sum(1 for word in hard if _syllables(word) >= 3)
+    hard_three = sum(1 for word in hard_words if _syllables(word) >= 3)
 
     sentence_length = _ratio(words, sentences, 1)
     syllables_per_word = _ratio(syllables, words, 1)
     letters_per_100 = _round(_ratio(letters, words, 2) * 100, 2)
     sentences_per_100 = _round(_ratio(sentences, words, 2) * 100, 2)
-    difficult = 100 - (words - len(hard)) / words * 100 if words else 0.0
+    difficult = 100 - (words - len(hard_words)) / words * 100 if words else 0.0
     dale_chall = 0.1579 * difficult + 0.0496 * sentence_length + (3.6365 if difficult > 5 else 0.0)
     metrics = {
         "flesch_reading_ease": _round(206.835 - 1.015 * sentence_length - 84.6 * syllables_per_word, 2),
