@@ -30,8 +30,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
-import platformdirs
-
 from cleaner.api import CleanResult
 from cleaner.cache import ResultCache
 from cleaner.config import Config
@@ -40,6 +38,7 @@ from cleaner.emit.report import REPORT_FILES, REPORT_SIGNATURES, FileError, Repo
 from cleaner.errors import CleanerError, InputError, Interrupted, OutputError, TooLargeError
 from cleaner.executors import Executor, InProcess, Payload, in_order
 from cleaner.fileio import write_atomically, write_in_place
+from cleaner.folders import state_folder
 from cleaner.model import Severity
 from cleaner.services import fallback_notice
 from cleaner.stages.ingest import codec_for_writing
@@ -402,7 +401,7 @@ def _in_place_log_dir() -> Path:
     In place there is no output folder, and the working tree (often a repository a
     hook runs in) is no place for a log; the last :data:`IN_PLACE_LOGS_KEPT` are kept.
     """
-    logs = Path(platformdirs.user_state_dir("cleaner", appauthor=False)) / "in-place"
+    logs = state_folder() / "in-place"
     for old in sorted(logs.glob("*"))[: -IN_PLACE_LOGS_KEPT + 1 or None]:
         shutil.rmtree(old, ignore_errors=True)
     return logs / f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}"

@@ -35,26 +35,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from cleaner import __version__
 from cleaner.api import CleanResult, registry_for
 from cleaner.config import Config
 from cleaner.edits import sha256_text, splice
 from cleaner.errors import CleanerError, OutputError
+from cleaner.folders import cache_folder
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
 SCHEMA = "cleaner.cache/2"
-#: Where results go unless ``--cache-dir`` or ``CLEANER_CACHE_DIR`` says otherwise.
-CACHE_DIR_ENV = "CLEANER_CACHE_DIR"
 #: The standard tag (https://bford.info/cachedir/) that marks a folder as a cache.
 _TAG_NAME = "CACHEDIR.TAG"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache of cleaner results; 'cleaner cache clean' removes it.\n"
-
-
-def default_folder() -> Path:
-    """The cache folder: ``CLEANER_CACHE_DIR``, else the user's cache folder (``~/.cache/cleaner``)."""
-    return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir("cleaner", appauthor=False))
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +86,7 @@ class ResultCache:
     """Cleaning results stored by key in a folder."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder if folder is not None else default_folder()
+        self.folder = folder if folder is not None else cache_folder()
         self.hits = 0
         self.misses = 0
         #: Entries found damaged or edited (each one a miss).

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cleaner.counts import Counts, CountTable, load_table
 from cleaner.errors import RulePackError
+from cleaner.folders import cache_folder
 
 UNIGRAMS = "frequency_dictionary_en_82_765.txt"
 BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
@@ -167,9 +168,7 @@ def word_counts() -> tuple[CountTable, CountTable]:
     The tables are kept in the cache folder's ``counts`` subfolder after the first
     build (:func:`cleaner.counts.load_table`), so a new process loads them in milliseconds.
     """
-    from cleaner.cache import default_folder
-
-    folder = default_folder() / "counts"
+    folder = cache_folder() / "counts"
     try:
         return load_table(frequency_file(UNIGRAMS), folder), load_table(frequency_file(BIGRAMS), folder)
     except (OSError, ValueError) as exc:

@@ -23,9 +23,8 @@ import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
 
-import platformdirs
-
 from cleaner.errors import EngineUnavailable
+from cleaner.folders import data_folder
 
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
 DEFAULT_PORT = 8081
@@ -51,7 +50,7 @@ def pinned_version(pom: Path | None = None) -> str:
 
 def default_dir() -> Path:
     """Return the folder a build goes to by default: the user's data folder, per version."""
-    return Path(platformdirs.user_data_dir("cleaner", appauthor=False)) / f"languagetool-{pinned_version()}"
+    return data_folder() / f"languagetool-{pinned_version()}"
 
 
 def server_jar(folder: Path) -> Path | None:
