@@ -142,7 +142,7 @@ def test_a_long_text_is_not_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
     scanned: list[str] = []
     real_scan = detect.scan
     monkeypatch.setattr(detect, "scan", lambda text, *args: scanned.append(text) or real_scan(text, *args))
-    monkeypatch.setattr(detect, "REMEMBERED_TEXT_LENGTH", 20)
+    monkeypatch.setattr(detect._remembered_evidence, "max_length", 20)
     detect._remembered_evidence.cache_clear()
     rules = tuple(load_registry().for_stage("spin"))
     short, long = "The war ended.", "The struggle ended in the Ecu capital.\n"

@@ -23,6 +23,7 @@ from itertools import accumulate
 from types import MappingProxyType
 from typing import NamedTuple
 
+from cleaner.memo import remembered_for_short_texts
 from cleaner.rulepacks import Rule
 from cleaner.spin.candidates import Candidate, sources_for
 from cleaner.spin.patterns import QUOTES, Match, Tokens, cached_index, find_matches, in_spans, tokenize
@@ -208,21 +209,15 @@ class Evidence(NamedTuple):
     strong: Mapping[str, tuple[int, str]]
 
 
-#: Texts up to this long have their evidence remembered; a longer one is scanned again
-#: when asked twice, so a large document holds one scan at a time, not several.
-REMEMBERED_TEXT_LENGTH = 100_000
-
-
 def evidence(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...] = ()) -> Evidence:
     """Scan ``text``, score its candidates (:func:`scored_spans`) and find its strong fits.
 
-    Remembered for the last two texts (up to :data:`REMEMBERED_TEXT_LENGTH` characters):
-    the pipeline's confirmation run scans the text the first run repaired, and the report
-    then measures that same text as the output (:func:`measure`), so each document's last
-    text is scanned and scored once, not twice.
+    Remembered for the last two texts of up to 100,000 characters: the pipeline's
+    confirmation run scans the text the first run repaired, and the report then measures
+    that same text as the output (:func:`measure`), so each document's last text is
+    scanned and scored once, not twice; a longer one is scanned again when asked twice,
+    so a large document holds one scan at a time, not several.
     """
-    if len(text) > REMEMBERED_TEXT_LENGTH:
-        return _evidence(text, rules, dictionaries)
     return _remembered_evidence(text, rules, dictionaries)
 
 
@@ -234,7 +229,7 @@ def _evidence(text: str, rules: tuple[Rule, ...], dictionaries: tuple[str, ...])
     return Evidence(found, spans, MappingProxyType(strong_fits(found.tokens, spans, rules)))
 
 
-_remembered_evidence = lru_cache(maxsize=2)(_evidence)
+_remembered_evidence = remembered_for_short_texts(_evidence, max_length=100_000, maxsize=2)
 
 
 def measure(text: str, rules: tuple[Rule, ...], threshold: float, dictionaries: tuple[str, ...] = ()) -> dict[str, object]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 
 import ftfy
 from ftfy.chardata import HTML_ENTITY_RE, LIGATURES, WIDTH_MAP
 from ftfy.fixes import unescape_html
 
 from cleaner.edits import edits_from_diff
+from cleaner.memo import remembered_for_short_texts
 from cleaner.model import Applicability, Edit, Fix
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
@@ -97,7 +97,7 @@ def fix_encoding(rule: Rule, text: str, ctx: StageContext) -> list[Fix]:
     for offset, line in _between_line_breaks(text):
         if line.isascii() and line.isprintable():
             continue
-        fixed, plan = _repaired_line(line) if len(line) <= _REMEMBERED_LINE_LENGTH else _ftfy_line(line)
+        fixed, plan = _repaired_line(line)
         if fixed != line and "\n" not in fixed:
             fixes.append(_fix(rule, edits_from_diff(line, fixed, offset=offset), ftfy_plan=[list(step) for step in plan]))
     return fixes
@@ -109,12 +109,10 @@ def _ftfy_line(line: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     return fixed, tuple((step.action, step.parameter) for step in plan or [])
 
 
-#: Lines up to this long are remembered (at most :data:`_REMEMBERED_LINES` of them, a few MB).
-_REMEMBERED_LINE_LENGTH = 2_000
-_REMEMBERED_LINES = 1_024
 #: ftfy is a pure function of the line: the stage's later rounds and the pipeline's
 #: confirmation run see most lines again unchanged, and ftfy is most of this stage's time.
-_repaired_line = lru_cache(maxsize=_REMEMBERED_LINES)(_ftfy_line)
+#: Lines up to 2,000 characters are remembered, 1,024 of them (a few MB).
+_repaired_line = remembered_for_short_texts(_ftfy_line, max_length=2_000, maxsize=1_024)
 
 
 def _between_line_breaks(text: str) -> Iterator[tuple[int, str]]:

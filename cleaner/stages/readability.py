@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from cleaner.memo import remembered_for_short_texts
+
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 _DALE_CHALL_WORD = re.compile(r"[\w\='‘’]+")
@@ -67,27 +69,19 @@ def load() -> None:
     _easy_words()
 
 
-def _syllables(token: str) -> int:
+def _token_syllables(token: str) -> int:
     """Count the syllables of one whitespace-free token as textstat 0.7.3 does.
 
-    Remembered for tokens of a word's length (a text repeats its words); a longer one (a
-    URL, or a hostile text's one endless token) is counted each time, never kept.
-
-    >>> _syllables("Readability!"), _syllables("--")
+    >>> _token_syllables("Readability!"), _token_syllables("--")
     (4, 0)
     """
-    return _remembered_syllables(token) if len(token) <= _REMEMBERED_TOKEN_CHARS else _token_syllables(token)
-
-
-def _token_syllables(token: str) -> int:
-    """Count the syllables of one token (pyphen's hyphenation positions + 1 a word)."""
     positions = _hyphenator().positions  # type: ignore[attr-defined]
     return sum(len(positions(word)) + 1 for word in _PUNCTUATION.sub("", token.lower()).split())
 
 
-#: The longest token whose syllable count is remembered, and how many are.
-_REMEMBERED_TOKEN_CHARS = 40
-_remembered_syllables = lru_cache(maxsize=200_000)(_token_syllables)
+#: Remembered for tokens of a word's length (a text repeats its words); a longer one (a
+#: URL, or a hostile text's one endless token) is counted each time, never kept.
+_syllables = remembered_for_short_texts(_token_syllables, max_length=40, maxsize=200_000)
 
 
 def _round(number: float, points: int) -> float:
