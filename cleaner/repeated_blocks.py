@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cleaner.config import Config
+from cleaner.document import lower_words
 from cleaner.model import Applicability, Fix
 from cleaner.rulepacks import Rule
 
@@ -54,10 +55,7 @@ def block_key(text: str) -> str | None:
     >>> block_key("İstanbul news today") == block_key("İSTANBUL NEWS TODAY")
     True
     """
-    # Lower-casing the block first gives the same words, faster, unless it holds 'İ' (the
-    # only character whose lower case is two, the second not a word character) or 'Σ'
-    # (lower-cased as final 'ς' or 'σ' by what surrounds it, which differs in a lone word).
-    words = _WORD.findall(text.lower()) if "\u0130" not in text and "\u03a3" not in text else [w.lower() for w in _WORD.findall(text)]
+    words = lower_words(text)
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
         return None
     return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()

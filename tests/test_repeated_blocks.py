@@ -118,3 +118,18 @@ def test_block_key_is_the_digest_of_each_word_lower_cased(text: str) -> None:
     words = [word.lower() for word in re.findall(r"\w+", text)]
     expected = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest() if 3 <= len(words) <= 80 else None
     assert block_key(text) == expected
+
+
+_WORD_CHARACTERS = st.sampled_from([*"aAbΣσςİiIKkſSs .,-'’\n", "\u0307", "\u0345", "ΐ", "ǅ", "ẞ"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_WORD_CHARACTERS, max_size=30))
+def test_lower_words_are_each_word_lower_cased(text: str) -> None:
+    # The fast path lower-cases the whole text before finding its words: the same words
+    # as lower-casing each, 'İ' and 'Σ' (whose lower case depends on them) included.
+    import re
+
+    from cleaner.document import lower_words
+
+    assert lower_words(text) == [word.lower() for word in re.findall(r"\w+", text)]

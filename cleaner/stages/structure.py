@@ -24,13 +24,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cleaner.document import lower_words
 from cleaner.model import Edit, Finding, Fix, Severity
 from cleaner.patterns import Haystack, RequiredStrings, RulePattern, compile_pattern
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
 from cleaner.stages.near_duplicates import ParagraphIndex
 
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,7 @@ def word_key(text: str) -> tuple[str, ...]:
     Words are interned: a long document repeats few distinct words, and one string per
     distinct word (not per occurrence) keeps the keys of every paragraph small.
     """
-    return tuple(map(sys.intern, map(str.lower, _WORD.findall(text))))
+    return tuple(map(sys.intern, lower_words(text)))
 
 
 def find_repeats(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
