@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from cleaner.config import Config
 from cleaner.document import lower_words
@@ -55,6 +56,11 @@ def block_key(text: str) -> str | None:
     >>> block_key("İstanbul news today") == block_key("İSTANBUL NEWS TODAY")
     True
     """
+    # A block long enough to hold more words than that is checked for them first (in C,
+    # stopping at one word too many): a document's one long paragraph is not lower-cased
+    # and split whole only to be left out.
+    if len(text) > 2 * MAX_WORDS and next(islice(_WORD.finditer(text), MAX_WORDS, None), None) is not None:
+        return None
     words = lower_words(text)
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
         return None
