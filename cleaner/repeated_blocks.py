@@ -55,6 +55,8 @@ def block_key(text: str) -> str | None:
     True
     >>> block_key("İstanbul news today") == block_key("İSTANBUL NEWS TODAY")
     True
+    >>> block_key("word " * 80) is None, block_key("word " * 81) is None
+    (False, True)
     """
     # A block long enough to hold more words than that is checked for them first (in C,
     # stopping at one word too many): a document's one long paragraph is not lower-cased
