@@ -37,7 +37,7 @@ from cleaner.discovery import collect_inputs
 from cleaner.emit.report import REPORT_FILES, REPORT_SIGNATURES, FileError, ReportWriter, document_line, grammar_engine, markdown_row
 from cleaner.errors import CleanerError, InputError, Interrupted, OutputError, TooLargeError
 from cleaner.executors import Executor, InProcess, Payload, in_order
-from cleaner.fileio import write_atomically, write_in_place
+from cleaner.fileio import write_in_place, write_unless_same
 from cleaner.folders import state_folder
 from cleaner.model import Severity
 from cleaner.services import fallback_notice
@@ -292,7 +292,7 @@ def _deliver(
         elif output_dir is not None:
             target = output_dir / name
             inputs.refuse_as_output(target)
-            write_atomically(target, result.output)
+            write_unless_same(target, result.output)
     except CleanerError as exc:
         batch.errors.append(FileError(path.as_posix(), exc.one_line()))
         return

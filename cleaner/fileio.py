@@ -38,6 +38,25 @@ def write_atomically(path: Path, text: str | Iterable[str], *, mode: int | None 
         raise
 
 
+def write_unless_same(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` (:func:`write_atomically`) unless the file there already holds exactly it; return whether it wrote.
+
+    A re-run over an unchanged corpus then leaves its outputs as they were, times
+    included (a tool that rebuilds what is newer sees nothing to do), for the price of a
+    read, not of a temporary file and a rename. Only a regular file of the same size is
+    compared; anything else at ``path`` is replaced as before.
+    """
+    data = text.encode("utf-8")
+    try:
+        found = os.lstat(path)
+        if stat.S_ISREG(found.st_mode) and found.st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomically(path, text)
+    return True
+
+
 def write_in_place(path: Path, text: str, *, allow_read_only: bool = False, encoding: str = "utf-8") -> Path:
     """Replace the content of the existing file ``path`` with ``text``; return the file written.
 

@@ -235,3 +235,23 @@ def test_progress_has_a_total_rate_and_eta_on_a_terminal_and_nothing_when_piped(
     assert "0/6" in terminal and "6/6" in terminal and re.search(r"\d/6  [\d.]+ docs/s  eta \d:\d\d:\d\d", terminal)
     piped = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0 and "/6" not in piped.stderr and "docs/s" not in piped.stderr
+
+
+def test_a_rerun_leaves_unchanged_outputs_untouched_and_rewrites_the_rest(tmp_path: Path) -> None:
+    # An output already holding what cleaning gives is not written again (its time
+    # stays); one that differs, or is not a regular file, is replaced.
+    import os
+
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("First  text.\n")
+    (corpus / "b.txt").write_text("Second  text.\n")
+    assert run("clean", str(corpus), "-o", str(out), "--no-cache", *OFF).exit_code == 0
+    old = 1_000_000_000
+    for name in ("a.txt", "b.txt"):
+        os.utime(out / name, (old, old))
+    (out / "b.txt").write_text("Edited by hand.\n")
+    os.utime(out / "b.txt", (old, old))
+    assert run("clean", str(corpus), "-o", str(out), "--no-cache", *OFF).exit_code == 0
+    assert (out / "a.txt").stat().st_mtime == old and (out / "a.txt").read_text() == "First text.\n"
+    assert (out / "b.txt").stat().st_mtime != old and (out / "b.txt").read_text() == "Second text.\n"
