@@ -61,7 +61,7 @@ def test_a_full_disk_gives_an_error_line_per_document(tmp_path: Path, monkeypatc
     corpus.mkdir()
     for i in range(3):
         (corpus / f"doc{i}.txt").write_text(f"Document {i}.\n", encoding="utf-8")
-    monkeypatch.setattr(cleaner.batch, "write_atomically", full_disk)
+    monkeypatch.setattr(cleaner.batch, "write_unless_same", full_disk)
     monkeypatch.setattr(cleaner.emit.report, "write_atomically", full_after_start)
     errors = []
     monkeypatch.setattr(cleaner.batch.BatchResult, "__init__", _recording(cleaner.batch.BatchResult.__init__, errors))
