@@ -224,10 +224,12 @@ class ParagraphIndex:
         it shares with any one of them. Identical keys need no near search (an exact
         repeat is found by its key; a later copy of a removed paragraph meets what
         removed it through that one's distinct key), so distinct keys are counted once.
-        A bound of 0 or less rules nothing out. Sets of the interned words or of plain
-        tuples of them: everything here runs in C, a few hash look-ups a word.
+        A bound of 0 or less rules nothing out. Shingles are sets of the interned words,
+        or of the hashes of their runs (a third of a tuple's memory, and hashed once): two
+        runs of one hash only count as shared, so a collision lets a key through, never
+        rules one out. Everything here runs in C, a few hash look-ups a word.
         """
-        shingled: list[frozenset[object]] = [frozenset(zip(*(key[start:] for start in range(width)))) if width > 1 else frozenset(key) for key in keys]
+        shingled: list[frozenset[object]] = [frozenset(map(hash, zip(*(key[start:] for start in range(width))))) if width > 1 else frozenset(key) for key in keys]
         seen: set[object] = set()
         shared: set[object] = set()  # the shingles of more than one distinct key
         for shingles in shingled:
