@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from cleaner.config import Config
 from cleaner.edits import sha256_text
 from cleaner.errors import FixedPointError
 from cleaner.model import EditLog
 from cleaner.pipeline import run_stages
-from cleaner.rulepacks import RuleRegistry, load_registry
+from cleaner.rulepacks import RuleRegistry, load_registry, rules_digest
 from cleaner.spin import detect as spin
 from cleaner.stages import grammar, ingest, readability
 
@@ -48,10 +48,21 @@ def registry_for(config: Config) -> RuleRegistry:
     """Load (once per process) the rule packs a configuration asks for."""
     key = config.rules
     if key not in _REGISTRY_CACHE:
-        from pathlib import Path
-
         _REGISTRY_CACHE[key] = load_registry(Path(p) for p in config.rules)
     return _REGISTRY_CACHE[key]
+
+
+_DIGEST_CACHE: dict[tuple[str, ...], str] = {}
+
+
+def rules_digest_for(config: Config) -> str:
+    """Return the digest of the rule packs a configuration asks for (once per process), without loading them if not loaded."""
+    key = config.rules
+    if key in _REGISTRY_CACHE:
+        return _REGISTRY_CACHE[key].digest
+    if key not in _DIGEST_CACHE:
+        _DIGEST_CACHE[key] = rules_digest(Path(p) for p in config.rules)
+    return _DIGEST_CACHE[key]
 
 
 def load_for_documents(config: Config) -> None:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
-from cleaner.api import CleanResult, registry_for
+from cleaner.api import CleanResult, rules_digest_for
 from cleaner.config import Config
 from cleaner.edits import sha256_text, splice
 from cleaner.errors import CleanerError, OutputError
@@ -103,7 +103,7 @@ class ResultCache:
         shared = self._shared
         if shared is None or shared[1] != engine or (shared[0] is not config and shared[0] != config):
             digest = hashlib.sha256()
-            for part in (__version__, _code_digest(), registry_for(config).digest, repr(config), _engine_fingerprint(config, engine)):
+            for part in (__version__, _code_digest(), rules_digest_for(config), repr(config), _engine_fingerprint(config, engine)):
                 digest.update(part.encode("utf-8") + b"\0")
             shared = self._shared = (config, engine, digest)  # a batch's documents mostly share one configuration
         digest = shared[2].copy()

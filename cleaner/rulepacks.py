@@ -152,27 +152,47 @@ def builtin_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def load_registry(extra_dirs: Iterable[Path] = ()) -> RuleRegistry:
-    """Load the shipped packs and any extra folders; raise on the first invalid file."""
-    files: list[Path] = []
-    for folder in (builtin_rules_dir(), *extra_dirs):
+def _read_rule_files(extra_dirs: Iterable[Path]) -> tuple[str, list[tuple[Path, bytes]]]:
+    """Read the packs of the shipped and the extra folders; return their digest and each pack's bytes, in load order.
+
+    The digest covers every pack and every data file (``.tsv``, ``.txt``) of every folder:
+    a cache key made of it changes when any of them does.
+    """
+    folders = [builtin_rules_dir(), *extra_dirs]
+    for folder in folders:
         if not folder.is_dir():
             raise RulePackError(f"{folder}: rule folder not found")
-        files.extend(sorted(folder.rglob("*.toml")))
     digest = hashlib.sha256()
-    for data_file in sorted(p for folder in (builtin_rules_dir(), *extra_dirs) for p in folder.rglob("*") if p.suffix in (".tsv", ".txt")):
+    for data_file in sorted(p for folder in folders for p in folder.rglob("*") if p.suffix in (".tsv", ".txt")):
         digest.update(data_file.name.encode() + b"\0" + data_file.read_bytes())
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
-    for path in files:
+    packs = []
+    for path in (path for folder in folders for path in sorted(folder.rglob("*.toml"))):
         data = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + data)
+        packs.append((path, data))
+    return digest.hexdigest(), packs
+
+
+def rules_digest(extra_dirs: Iterable[Path] = ()) -> str:
+    """Return the digest :func:`load_registry` gives these folders, from their files alone (nothing parsed).
+
+    What a cache key needs: a re-run whose documents are all cached never parses a pack.
+    """
+    return _read_rule_files(extra_dirs)[0]
+
+
+def load_registry(extra_dirs: Iterable[Path] = ()) -> RuleRegistry:
+    """Load the shipped packs and any extra folders; raise on the first invalid file."""
+    digest, packs = _read_rule_files(extra_dirs)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path, data in packs:
         for rule in load_pack(path.as_posix(), data):
             if rule.id in seen:
                 raise RulePackError(f"{path}: rule {rule.id!r}: duplicate id (also in {seen[rule.id]})")
             seen[rule.id] = path.as_posix()
             rules.append(rule)
-    return RuleRegistry(tuple(rules), digest.hexdigest())
+    return RuleRegistry(tuple(rules), digest)
 
 
 def load_pack(name: str, data: bytes) -> list[Rule]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner.errors import RulePackError
-from cleaner.rulepacks import load_pack, load_registry
+from cleaner.rulepacks import load_pack, load_registry, rules_digest
 from cleaner.ruletest import check_rule_examples, run_rule
 
 REGISTRY = load_registry()
@@ -67,3 +67,19 @@ def test_malformed_pack_names_file_rule_and_field(change: tuple[bytes, bytes], m
         load_pack("demo.toml", PACK.replace(*change))
     assert "demo.toml" in str(error.value)
     assert message in str(error.value)
+
+
+def test_the_rules_digest_is_the_registrys_and_covers_every_folders_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The cache key takes the digest without loading the packs; it must be the loaded
+    # registry's, and change when a pack or a data file of an extra folder does.
+    from pathlib import Path
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "demo.toml").write_bytes(PACK)
+    (extra / "words.txt").write_text("one\n")
+    digest = rules_digest([extra])
+    assert digest == load_registry([extra]).digest == load_registry(iter([extra])).digest == rules_digest(iter([extra]))
+    assert rules_digest() == REGISTRY.digest != digest
+    (extra / "words.txt").write_text("two\n")
+    assert rules_digest([Path(extra)]) != digest  # a data file of the extra folder counts
