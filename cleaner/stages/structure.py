@@ -32,7 +32,6 @@ from cleaner.rulepacks import Rule
 from cleaner.stages.near_duplicates import ParagraphIndex
 
 
-
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph's span in the text and its span including one adjacent separator."""
@@ -145,7 +144,7 @@ def find_repeats(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
         return min_words <= len(key) <= max_words
 
     text = round_text.text
-    keyed = list(zip(range(len(round_text.paragraphs())), round_text.paragraphs(), round_text.word_keys(), strict=True))
+    keyed = [(position, para, key) for position, (para, key) in enumerate(zip(round_text.paragraphs(), round_text.word_keys(), strict=True))]
     keys: list[tuple[str, ...]] = []
     if not within_first or similarity < 1.0:  # near copies rank words by rarity over every paragraph
         keys = [key for _, _, key in keyed if comparable(key)]
@@ -169,8 +168,6 @@ def find_repeats(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
         kept += 1
         if comparable(key):
             index.add(key, position)
-
-
 
 
 def find_boilerplate(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
