@@ -15,7 +15,7 @@ from cleaner.edits import sha256_text
 from cleaner.errors import FixedPointError
 from cleaner.model import EditLog
 from cleaner.pipeline import run_stages
-from cleaner.rulepacks import RuleRegistry, load_registry, rules_digest
+from cleaner.rulepacks import RuleFiles, RuleRegistry, read_rule_files, registry_of
 from cleaner.spin import detect as spin
 from cleaner.stages import grammar, ingest, readability
 
@@ -41,28 +41,29 @@ class CleanResult:
         return self.output != self.input_text
 
 
+_RULE_FILES: dict[tuple[str, ...], RuleFiles] = {}
 _REGISTRY_CACHE: dict[tuple[str, ...], RuleRegistry] = {}
+
+
+def _rule_files_for(config: Config) -> RuleFiles:
+    """Read (once per process) the rule folders a configuration asks for."""
+    key = config.rules
+    if key not in _RULE_FILES:
+        _RULE_FILES[key] = read_rule_files(Path(p) for p in config.rules)
+    return _RULE_FILES[key]
 
 
 def registry_for(config: Config) -> RuleRegistry:
     """Load (once per process) the rule packs a configuration asks for."""
     key = config.rules
     if key not in _REGISTRY_CACHE:
-        _REGISTRY_CACHE[key] = load_registry(Path(p) for p in config.rules)
+        _REGISTRY_CACHE[key] = registry_of(_rule_files_for(config))
     return _REGISTRY_CACHE[key]
 
 
-_DIGEST_CACHE: dict[tuple[str, ...], str] = {}
-
-
 def rules_digest_for(config: Config) -> str:
-    """Return the digest of the rule packs a configuration asks for (once per process), without loading them if not loaded."""
-    key = config.rules
-    if key in _REGISTRY_CACHE:
-        return _REGISTRY_CACHE[key].digest
-    if key not in _DIGEST_CACHE:
-        _DIGEST_CACHE[key] = rules_digest(Path(p) for p in config.rules)
-    return _DIGEST_CACHE[key]
+    """Return the digest of the rule packs a configuration asks for, without parsing them."""
+    return _rule_files_for(config).digest
 
 
 def load_for_documents(config: Config) -> None:

@@ -1,4 +1,4 @@
-"""Views of a text that several stages need: line positions, protected spans, lower-cased words.
+"""Views of a text that several stages need: line positions, protected spans, paragraphs, lower-cased words.
 
 Protected spans are the parts no stage may edit: URLs everywhere, and in Markdown the
 front matter, fenced and inline code, link targets and HTML comments. A fix touching
@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+
+from cleaner.model import Edit
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
 #: An e-mail address is ``\b[\w.+-]+@`` then this; :func:`_emails` finds them linearly.
@@ -40,6 +43,47 @@ def lower_words(text: str) -> list[str]:
     if "\u0130" not in text and "\u03a3" not in text:
         return _WORD.findall(text.lower())
     return [word.lower() for word in _WORD.findall(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph's span in the text and its span including one adjacent separator."""
+
+    start: int
+    end: int
+    text: str
+
+    def removal(self, full_text: str) -> Edit:
+        """Return the edit that deletes this paragraph and the blank line after it.
+
+        The last paragraph takes the separator before it instead, so the text keeps its
+        final line break; the only paragraph takes the whole text, so what is left is
+        the empty text cleaning leaves as it is (a lone line break would be removed by
+        the next run, which must change nothing).
+
+        >>> [Paragraph(0, 2, "©0").removal(t).end for t in ("©0\\n", "©0")]
+        [3, 2]
+        """
+        end = self.end
+        while end < len(full_text) and full_text[end] == "\n":
+            end += 1
+        start = self.start
+        if end == len(full_text) and start > 0:  # last paragraph: take the separator before it instead
+            while start > 0 and full_text[start - 1] == "\n":
+                start -= 1
+            if start > 0:
+                end = self.end
+        return Edit(start, end, full_text[start:end], "")
+
+
+def paragraphs(text: str) -> Iterator[Paragraph]:
+    """Yield the blank-line-separated paragraphs of ``text``.
+
+    >>> [p.text for p in paragraphs("A\\n\\nB b\\n")]
+    ['A', 'B b']
+    """
+    for match in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        yield Paragraph(match.start(), match.end(), match.group())
 
 
 @lru_cache(maxsize=8)

@@ -583,6 +583,8 @@ def _required_item(op: object, arg: object, ignore_case: bool) -> _Option | None
             if found is None:
                 return None
             union |= found
+        if len(union) > 4 * _MAX_ALTERNATIVES:  # a huge alternation: not worth minimising (quadratic) to look for
+            return None
         minimal = _minimal(union)
         return minimal if len(minimal) <= _MAX_ALTERNATIVES else None
     if op is python_parser.IN and len(arg) <= 8 and all(kind is python_parser.LITERAL for kind, _ in arg):  # type: ignore[arg-type]

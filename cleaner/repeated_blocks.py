@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from cleaner.config import Config
-from cleaner.document import lower_words
+from cleaner.document import Paragraph, lower_words
 from cleaner.model import Applicability, Fix
 from cleaner.rulepacks import Rule
 
@@ -125,15 +125,13 @@ def _text_of(text: str, key: str) -> str:
     return ""
 
 
-def find_corpus_blocks(rule: Rule, text: str, config: Config) -> list[Fix]:
-    """Propose removing each paragraph repeated across the corpus (rule kind ``corpus-block``)."""
+def find_corpus_blocks(rule: Rule, paragraphs: Iterable[Paragraph], text: str, config: Config) -> list[Fix]:
+    """Propose removing each of ``text``'s ``paragraphs`` that repeats across the corpus (rule kind ``corpus-block``)."""
     if not config.corpus_blocks or config.repeated_blocks == "off":
         return []
-    from cleaner.stages.structure import paragraphs
-
     known = dict(config.corpus_blocks)
     fixes = []
-    for para in paragraphs(text):
+    for para in paragraphs:
         key = block_key(para.text)
         if key is None or key not in known:
             continue

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from cleaner.errors import RulePackError
 from cleaner.patterns import PatternError, compile_pattern
@@ -152,11 +153,20 @@ def builtin_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def _read_rule_files(extra_dirs: Iterable[Path]) -> tuple[str, list[tuple[Path, bytes]]]:
-    """Read the packs of the shipped and the extra folders; return their digest and each pack's bytes, in load order.
+class RuleFiles(NamedTuple):
+    """The rule folders' files as read: their digest and each pack's bytes, in load order."""
 
-    The digest covers every pack and every data file (``.tsv``, ``.txt``) of every folder:
-    a cache key made of it changes when any of them does.
+    #: Covers every pack and every data file (``.tsv``, ``.txt``) of every folder: a cache
+    #: key made of it changes when any of them does.
+    digest: str
+    packs: tuple[tuple[Path, bytes], ...]
+
+
+def read_rule_files(extra_dirs: Iterable[Path] = ()) -> RuleFiles:
+    """Read the packs of the shipped and the extra folders, and digest them with their data files.
+
+    Nothing is parsed: a cache key needs the digest alone, so a re-run whose documents
+    are all cached never parses a pack (:func:`registry_of` does that).
     """
     folders = [builtin_rules_dir(), *extra_dirs]
     for folder in folders:
@@ -170,29 +180,25 @@ def _read_rule_files(extra_dirs: Iterable[Path]) -> tuple[str, list[tuple[Path, 
         data = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + data)
         packs.append((path, data))
-    return digest.hexdigest(), packs
+    return RuleFiles(digest.hexdigest(), tuple(packs))
 
 
-def rules_digest(extra_dirs: Iterable[Path] = ()) -> str:
-    """Return the digest :func:`load_registry` gives these folders, from their files alone (nothing parsed).
-
-    What a cache key needs: a re-run whose documents are all cached never parses a pack.
-    """
-    return _read_rule_files(extra_dirs)[0]
-
-
-def load_registry(extra_dirs: Iterable[Path] = ()) -> RuleRegistry:
-    """Load the shipped packs and any extra folders; raise on the first invalid file."""
-    digest, packs = _read_rule_files(extra_dirs)
+def registry_of(files: RuleFiles) -> RuleRegistry:
+    """Parse and validate the packs read; raise on the first invalid file."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path, data in packs:
+    for path, data in files.packs:
         for rule in load_pack(path.as_posix(), data):
             if rule.id in seen:
                 raise RulePackError(f"{path}: rule {rule.id!r}: duplicate id (also in {seen[rule.id]})")
             seen[rule.id] = path.as_posix()
             rules.append(rule)
-    return RuleRegistry(tuple(rules), digest)
+    return RuleRegistry(tuple(rules), files.digest)
+
+
+def load_registry(extra_dirs: Iterable[Path] = ()) -> RuleRegistry:
+    """Load the shipped packs and any extra folders; raise on the first invalid file."""
+    return registry_of(read_rule_files(extra_dirs))
 
 
 def load_pack(name: str, data: bytes) -> list[Rule]:

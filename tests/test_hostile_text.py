@@ -291,3 +291,18 @@ def test_patterns_needing_more_strings_than_one_re2_set_holds_each_look_for_thei
     finder = RequiredStrings(compiled)
     assert finder._set is None  # the set could not be compiled
     assert [[p is not None for p in finder.narrowed(Haystack(text))] for text in texts] == expected == [[True, False, True, False], [False, True, False, True], [False] * 4]
+
+
+def test_a_huge_alternation_is_not_minimised_for_the_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Dropping the strings that hold another is quadratic in their number: an alternation
+    # of thousands (a hostile rule pack) is left out of the prefilter instead.
+    import cleaner.patterns as patterns
+
+    minimised: list[int] = []
+    minimal = patterns._minimal
+    monkeypatch.setattr(patterns, "_minimal", lambda pieces: minimised.append(len(pieces)) or minimal(pieces))
+    words = "|".join(f"word{i}x" for i in range(5_000))
+    pattern = patterns.compile_pattern(f"(?:{words}) end")
+    assert max(minimised, default=0) <= 4 * patterns._MAX_ALTERNATIVES
+    assert pattern.required is not None and all(len(option) <= patterns._MAX_ALTERNATIVES for option in pattern.required)
+    assert [m.group() for m in pattern.finditer("a word42x end")] == ["word42x end"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner.errors import RulePackError
-from cleaner.rulepacks import load_pack, load_registry, rules_digest
+from cleaner.rulepacks import load_pack, load_registry, read_rule_files
 from cleaner.ruletest import check_rule_examples, run_rule
 
 REGISTRY = load_registry()
@@ -78,8 +78,8 @@ def test_the_rules_digest_is_the_registrys_and_covers_every_folders_files(tmp_pa
     extra.mkdir()
     (extra / "demo.toml").write_bytes(PACK)
     (extra / "words.txt").write_text("one\n")
-    digest = rules_digest([extra])
-    assert digest == load_registry([extra]).digest == load_registry(iter([extra])).digest == rules_digest(iter([extra]))
-    assert rules_digest() == REGISTRY.digest != digest
+    digest = read_rule_files([extra]).digest
+    assert digest == load_registry([extra]).digest == load_registry(iter([extra])).digest == read_rule_files(iter([extra])).digest
+    assert read_rule_files().digest == REGISTRY.digest != digest
     (extra / "words.txt").write_text("two\n")
-    assert rules_digest([Path(extra)]) != digest  # a data file of the extra folder counts
+    assert read_rule_files([Path(extra)]).digest != digest  # a data file of the extra folder counts

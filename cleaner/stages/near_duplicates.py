@@ -95,10 +95,10 @@ def _shingles(items: list[int], width: int) -> list[int]:
     >>> _shingles([1, 2, 3], 2) == [1 << 32 | 2, 2 << 32 | 3]
     True
     """
-    if width == 1:
-        return items
-    runs = zip(*(items[start:] for start in range(width)))
-    return [functools.reduce(lambda packed, item: packed << _BITS | item, run) for run in runs]
+    packed = items[: len(items) - width + 1]
+    for start in range(1, width):  # one word more on the right of every run, in one comprehension
+        packed = [run << _BITS | item for run, item in zip(packed, items[start:], strict=False)]
+    return packed
 
 
 def _needed(similarity: float, size: int, other: int, width: int) -> int:

@@ -18,59 +18,16 @@ Every removal is an edit whose ``before`` holds the removed text, so nothing is 
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 
-from cleaner.document import lower_words
+from cleaner.document import Paragraph, lower_words, paragraphs
 from cleaner.model import Edit, Finding, Fix, Severity
 from cleaner.patterns import Haystack, RequiredStrings, RulePattern, compile_pattern
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.rulepacks import Rule
 from cleaner.stages.near_duplicates import ParagraphIndex
-
-
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    """A paragraph's span in the text and its span including one adjacent separator."""
-
-    start: int
-    end: int
-    text: str
-
-    def removal(self, full_text: str) -> Edit:
-        """Return the edit that deletes this paragraph and the blank line after it.
-
-        The last paragraph takes the separator before it instead, so the text keeps its
-        final line break; the only paragraph takes the whole text, so what is left is
-        the empty text cleaning leaves as it is (a lone line break would be removed by
-        the next run, which must change nothing).
-
-        >>> [Paragraph(0, 2, "©0").removal(t).end for t in ("©0\\n", "©0")]
-        [3, 2]
-        """
-        end = self.end
-        while end < len(full_text) and full_text[end] == "\n":
-            end += 1
-        start = self.start
-        if end == len(full_text) and start > 0:  # last paragraph: take the separator before it instead
-            while start > 0 and full_text[start - 1] == "\n":
-                start -= 1
-            if start > 0:
-                end = self.end
-        return Edit(start, end, full_text[start:end], "")
-
-
-def paragraphs(text: str) -> Iterator[Paragraph]:
-    """Yield the blank-line-separated paragraphs of ``text``.
-
-    >>> [p.text for p in paragraphs("A\\n\\nB b\\n")]
-    ['A', 'B b']
-    """
-    for match in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
-        yield Paragraph(match.start(), match.end(), match.group())
 
 
 class RoundText:
@@ -210,7 +167,7 @@ class StructureStage:
         round_text = RoundText(text, ctx.rules)
         for rule in ctx.rules:
             if rule.kind == "corpus-block":
-                proposal.fixes.extend(find_corpus_blocks(rule, text, ctx.config))
+                proposal.fixes.extend(find_corpus_blocks(rule, round_text.paragraphs(), text, ctx.config))
             else:
                 kinds[rule.kind](rule, round_text, proposal)
         return proposal
