@@ -18,6 +18,7 @@ Which files are read is :mod:`cleaner.discovery`'s business.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -31,7 +32,7 @@ from types import FrameType
 from typing import Protocol
 
 from cleaner.api import CleanResult
-from cleaner.cache import ResultCache
+from cleaner.cache import BatchRecord, ResultCache
 from cleaner.config import Config
 from cleaner.discovery import collect_inputs
 from cleaner.emit.report import REPORT_FILES, REPORT_SIGNATURES, FileError, ReportWriter, document_line, grammar_engine, markdown_row
@@ -41,9 +42,9 @@ from cleaner.fileio import write_in_place, write_unless_same
 from cleaner.folders import state_folder
 from cleaner.model import Severity
 from cleaner.services import fallback_notice
-from cleaner.stages.ingest import codec_for_writing
 from cleaner.sources import is_record_file
 from cleaner.sources.stream import CorpusOutputs, Unit, corpus_texts, output_name, record_jobs
+from cleaner.stages.ingest import codec_for_writing
 
 #: Edit logs of in-place runs kept in the user's state folder (the oldest go first).
 IN_PLACE_LOGS_KEPT = 20
@@ -97,7 +98,8 @@ def clean_files(
     outputs and reports are the same whatever runs them and memory stays flat: with
     ``keep_results=False`` only counts are kept.
     ``cache`` skips documents cleaned before with the same input, rules, configuration
-    and tool version. With ``write=False`` nothing is written (``check``, ``diff``).
+    and tool version; a batch writing copies is recorded there whole, and run again
+    unchanged into the same folder it only checks the files it wrote (:func:`_replayed`). With ``write=False`` nothing is written (``check``, ``diff``).
     ``report_dir`` is where ``report.json`` and ``REPORT.md`` go: by default the output
     folder, or for ``in_place`` a new folder in the user's state folder (named in
     :attr:`BatchResult.notices`). ``follow_links`` reads links that lead outside the
@@ -119,6 +121,17 @@ def clean_files(
             batch.notices.append(f"notice: edit log of this in-place run: {reports / 'report.json'}")
         batch.report_dir = reports
     todo = [p for p in found.files if p in names]
+    # A batch writing copies can be recorded whole in the cache, and an unchanged re-run only checks its outputs.
+    destinations = (copies_to, batch.report_dir) if copies_to and batch.report_dir else ()
+    outputs = [copies_to / names[p] for p in todo] + [batch.report_dir / name for name in REPORT_FILES] if copies_to and batch.report_dir else []
+    batch_key = _batch_key(todo, names, destinations, config, cache) if destinations and cache and not keep_results and not batch.errors else None
+    discovered = len(batch.notices)  # the notices of discovery, given again by every run
+    if batch_key is not None and cache is not None and _replayed(cache, batch_key, outputs, batch, discovered):
+        if progress:
+            progress.start(len(todo))
+            for path in todo:
+                progress.advance(path)
+        return batch
     config = _with_repeated_blocks(todo, config, batch)
     if progress:
         progress.start(len(todo))
@@ -183,10 +196,57 @@ def clean_files(
         between.hold()  # the run is done: a signal now must not lose the report
         if report:
             report.finish(batch.errors)
+    if batch_key is not None and cache is not None:
+        _remember(cache, batch_key, _batch_key(todo, names, destinations, config, cache), outputs, batch, discovered)
     if cache and cache.rejected:
         batch.notices.append(f"notice: {cache.rejected} cache entr{'y' if cache.rejected == 1 else 'ies'} in {cache.folder} did not match their digest (damaged or edited); ignored and cleaned again")
     batch.cache_hits = cache.hits if cache else 0
     return batch
+
+
+def _batch_key(todo: Sequence[Path], names: dict[Path, str], destinations: Sequence[Path], config: Config, cache: ResultCache) -> str | None:
+    """The key of this whole batch (inputs, settings, rules, and the folders it writes), or ``None`` if an input cannot be read."""
+    return cache.batch_key(replace(config, corpus_blocks=()), [(p, names[p]) for p in todo], destinations)
+
+
+def _replayed(cache: ResultCache, key: str, outputs: Sequence[Path], batch: BatchResult, found_notices: int) -> bool:
+    """Take a re-run's counts and notices from the batch record, if every file it wrote is still as written.
+
+    Nothing is cleaned, read from the result cache or written: the outputs and
+    reports in place are those this batch would write. Any output changed or missing
+    (or a record damaged) and the batch runs as usual.
+    """
+    record = cache.recall_batch(key)
+    if record is None or len(record.outputs) != len(outputs) or any(_file_digest(o) != d for o, d in zip(outputs, record.outputs, strict=True)):
+        return False
+    del batch.notices[found_notices:]
+    batch.notices.extend(record.notices)
+    batch.documents, batch.changed, batch.problems = record.documents, record.changed, record.problems
+    cache.hits += record.documents
+    batch.cache_hits = cache.hits
+    return True
+
+
+def _remember(cache: ResultCache, key: str, key_after: str | None, outputs: Sequence[Path], batch: BatchResult, found_notices: int) -> None:
+    """Record a finished batch for :func:`_replayed`: only one without errors, whose inputs did not change while it ran,
+    and whose grammar engine was the one planned (a fallback's results must not stand for the planned engine's)."""
+    notices = tuple(batch.notices[found_notices:])
+    if batch.errors or key_after != key or any(n.startswith("notice: grammar:") for n in notices):
+        return
+    digests = [_file_digest(o) for o in outputs]
+    if all(digests):
+        cache.remember_batch(key, BatchRecord(tuple(digests), batch.documents, batch.changed, batch.problems, notices))
+
+
+def _file_digest(path: Path) -> str:
+    """The SHA-256 of a regular file's bytes, or '' when it is missing or not a regular file."""
+    try:
+        if not path.is_file():
+            return ""
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return ""
 
 
 def _with_repeated_blocks(paths: Sequence[Path], config: Config, batch: BatchResult) -> Config:
@@ -227,7 +287,7 @@ def _jobs(
             if refuse_records:
                 yield path, InputError(f"{path}: a corpus file is not rewritten in place", hint="clean it into a folder with -o DIR").one_line()
             else:
-                yield from record_jobs(path, config, cache, keys)  # type: ignore[misc]
+                yield from record_jobs(path, config, cache, keys)  # type: ignore[arg-type]
             continue
         try:
             data = _read(path, config.max_document_mb)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import lzma
+import os
 import pickle
+import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cleaner.api import clean_bytes
-from cleaner.cache import ResultCache
+from cleaner.cache import ResultCache, _digest
 from cleaner.checks import problems_of
 from cleaner.cli import main
 from cleaner.config import Config, resolve
@@ -46,7 +48,8 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*/*") if not p.name.startswith("."))
+    """The cache's result entries (not the batch records beside them)."""
+    return sorted(p for p in folder.glob("??/*") if not p.name.startswith("."))
 
 
 def test_a_planted_pickle_is_never_executed(cache_dir: Path, tmp_path: Path) -> None:
@@ -75,9 +78,9 @@ def test_an_edited_entry_is_a_miss_and_the_output_is_right(cache_dir: Path, tmp_
         for fix in stage[1]:
             fix[4] = [[start, end, before, after.replace(" ", " EVIL ")] for start, end, before, after in fix[4]]
     entry.write_bytes(digest + b"\n" + lzma.compress(json.dumps(plain).encode()))
-    again = run("clean", "doc.txt", "-o", "out", *OFF)
+    again = run("clean", "doc.txt", "-o", "out2", *OFF)  # another folder: not the batch recorded, so the entry is read
     assert again.exit_code == 0
-    assert Path("out/doc.txt").read_text() == "An ordinary text.\n"
+    assert Path("out2/doc.txt").read_text() == "An ordinary text.\n"
     assert again.stderr.count("did not match their digest") == 1
     assert "from cache" not in again.stderr
 
@@ -157,3 +160,113 @@ def test_spun_seed_round_trips_through_the_cache_cli(cache_dir: Path) -> None:
     first = run("check", "spun.txt", "--format", "json", *OFF)
     second = run("check", "spun.txt", "--format", "json", *OFF)
     assert first.output == second.output and first.exit_code == second.exit_code == 1
+
+
+# A whole batch is recorded too: an unchanged re-run into the same folder checks the
+# files it wrote and says what the first run said, cleaning nothing.
+
+PROMO = "Subscribe to our newsletter for the day's top stories."
+
+
+def _site(pages: int = 3) -> None:
+    """Pages sharing a promotional line (a repeated block, which leaves a problem when removed) and the spun seed."""
+    Path("site").mkdir()
+    for number in range(1, pages + 1):
+        Path(f"site/p{number}.txt").write_text(f"Story {number}\n\nThe  body of story {number}.\n\n{PROMO}\n", encoding="utf-8")
+    Path("site/spun.txt").write_bytes(SPUN_SEED.read_bytes())
+
+
+def _clean_site() -> object:
+    return run("clean", "site", "-o", "out", "--repeated-blocks", "remove", *OFF)
+
+
+def _outputs() -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(Path("out").iterdir())}
+
+
+def _nothing_cleaned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make cleaning a document (or reading its cache entry) fail the test."""
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the batch was run again")
+
+    monkeypatch.setattr("cleaner.batch.in_order", refuse)
+
+
+def test_an_unchanged_rerun_checks_its_outputs_and_says_the_same(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _site()
+    first = _clean_site()
+    written = _outputs()
+    assert "repeat in 3 or more" in first.stderr and first.exit_code == 1  # a problem is left: the exit code says so
+    _nothing_cleaned(monkeypatch)
+    again = _clean_site()
+    assert again.exit_code == first.exit_code
+    assert again.stderr == first.stderr.replace("document(s), ", "document(s), 4 from cache, ")
+    assert _outputs() == written  # not even rewritten: same bytes, same times
+
+
+def test_a_changed_output_input_or_setting_runs_the_batch_again(cache_dir: Path) -> None:
+    _site()
+    _clean_site()
+    expected = Path("out/p1.txt").read_text(encoding="utf-8")
+    Path("out/p1.txt").write_text("Edited by hand.\n", encoding="utf-8")
+    Path("out/report.json").unlink()
+    again = _clean_site()
+    assert Path("out/p1.txt").read_text(encoding="utf-8") == expected and Path("out/report.json").is_file()
+    assert "4 from cache" in again.stderr  # the documents came from their entries, the batch ran
+    Path("site/spun.txt").write_text("A  new story.\n", encoding="utf-8")
+    assert "3 from cache" in _clean_site().stderr and Path("out/spun.txt").read_text(encoding="utf-8") == "A new story.\n"
+    kept = run("clean", "site", "-o", "out", *OFF)  # the repeated block reported, not removed
+    assert PROMO in Path("out/p1.txt").read_text(encoding="utf-8") and kept.exit_code == 0
+
+
+def test_a_damaged_or_planted_batch_record_is_ignored(cache_dir: Path) -> None:
+    _site()
+    _clean_site()
+    [record] = (cache_dir / "batches").iterdir()
+    key = record.name
+    expected = Path("out/p1.txt").read_bytes()
+    good = json.loads(record.read_bytes().split(b"\n", 1)[1])
+    planted = {  # each with whether it is damage (a record of this tool's shape for another batch is just a miss)
+        b"not a record": True,
+        _signed(key, {**good, "documents": -1}): True,
+        _signed(key, {**good, "notices": [{"run": "rm -rf ~"}]}): True,
+        _signed(key, {**good, "outputs": good["outputs"][:1]}): False,
+    }
+    for body, damaged in planted.items():
+        record.write_bytes(body)
+        again = _clean_site()
+        assert again.exit_code == 1 and "cleaned 4 document(s), 4 from cache" in again.stderr, body[:60]
+        assert again.stderr.count("did not match their digest") == damaged, body[:60]
+        assert Path("out/p1.txt").read_bytes() == expected
+    record.unlink()
+    os.mkfifo(record)  # a FIFO where the record goes must not hang the run
+    done = threading.Thread(target=ResultCache(cache_dir).recall_batch, args=(key,), daemon=True)
+    done.start()
+    done.join(timeout=10)
+    assert not done.is_alive(), "reading a FIFO planted as a batch record hung"
+
+
+def _signed(key: str, entry: dict[str, object]) -> bytes:
+    body = json.dumps(entry).encode()
+    return _digest(key, body).encode() + b"\n" + body
+
+
+def test_a_batch_with_an_input_error_or_inputs_changed_while_it_ran_is_not_recorded(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _site()
+    Path("site/p1.html").write_text("<p>Clashes with p1.txt's output name.</p>", encoding="utf-8")
+    first = _clean_site()
+    assert first.exit_code == 2 and not (cache_dir / "batches").exists()
+    assert _clean_site().stderr.count("the same output name") == 2  # the errors are found again, not replayed
+    Path("site/p1.html").unlink()
+    import cleaner.batch
+
+    counting = cleaner.batch._with_repeated_blocks
+
+    def edit_an_input_meanwhile(*args: object) -> object:
+        Path("site/p3.txt").write_text("Changed while the batch ran.\n", encoding="utf-8")
+        return counting(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cleaner.batch, "_with_repeated_blocks", edit_an_input_meanwhile)
+    _clean_site()
+    assert not (cache_dir / "batches").exists()
