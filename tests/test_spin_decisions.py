@@ -4,6 +4,8 @@ overlapping candidates, and quotations the spinner rewrote."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner import Config, clean_bytes, clean_text
 from cleaner.rulepacks import load_registry
@@ -11,7 +13,7 @@ from cleaner.spin import detect
 from cleaner.spin.candidates import Candidate
 from cleaner.spin.detect import scan, scored_spans, strong_fits
 from cleaner.spin.patterns import tokenize
-from cleaner.spin.repair import agreed_margins
+from cleaner.spin.repair import _TakenSpans, agreed_margins
 from cleaner.spin.scorer import Scored, default_scorer
 
 from .conftest import CLEAN_SEEDS
@@ -149,3 +151,15 @@ def test_a_long_text_is_not_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
     for text in (short, short, long, long):
         detect.evidence(text, rules)
     assert scanned == [short, long, long]
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)), max_size=40))
+def test_taken_spans_take_what_overlaps_nothing_taken(spans: list[tuple[int, int]]) -> None:
+    """Bisecting to the neighbours decides as comparing with every span taken does."""
+    taken, every = _TakenSpans(), []
+    for start, length in spans:
+        end = start + length
+        free = not any(start < t_end and t_start < end for t_start, t_end in every)
+        assert taken.take(start, end) == free
+        if free:
+            every.append((start, end))

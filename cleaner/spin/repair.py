@@ -4,7 +4,7 @@ safety inside quotes), and the thesaurus fallback's suggestions."""
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from itertools import compress, islice
 from operator import gt, itemgetter, or_
@@ -90,15 +90,14 @@ def candidate_repairs(
         (best for best in map(_best, agreed_margins(tokens, spans)) if best.margin >= REPORT_AT),
         key=lambda d: -d.margin,
     )
-    taken: list[tuple[int, int]] = []
+    taken = _TakenSpans()
     fixes: list[Fix] = []
     findings: list[Finding] = []
     for best in decided:
         candidate = best.scored.candidate
         start, end = candidate.start, candidate.end
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        if not taken.take(start, end):
             continue
-        taken.append((start, end))
         rule = rules[candidate.source]
         edits = replacement_edits(text, tokens, candidate.first, start, end, candidate.text)
         if edits is None:
@@ -128,6 +127,34 @@ def candidate_repairs(
     fixes.sort(key=lambda f: f.edits[0].start)
     findings.sort(key=lambda f: f.start)
     return fixes, findings
+
+
+class _TakenSpans:
+    """Disjoint character spans, sorted: a span is taken only if it overlaps none taken before.
+
+    Spans are never empty (a candidate covers a token at least) and are decided best
+    margin first, not in text order; the neighbours found by
+    bisection are the only ones a new span can overlap, so a long document's thousands
+    of repairs cost a logarithm each, not a pass over all those taken.
+
+    >>> taken = _TakenSpans()
+    >>> [taken.take(*span) for span in [(5, 9), (0, 6), (8, 12), (9, 12), (0, 5)]]
+    [True, False, False, True, True]
+    """
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def take(self, start: int, end: int) -> bool:
+        """Take ``start``-``end`` if it overlaps no span taken; say whether it did."""
+        at = bisect_right(self._starts, start)
+        for i in (at - 1, at):
+            if 0 <= i < len(self._starts) and start < self._ends[i] and self._starts[i] < end:
+                return False
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
+        return True
 
 
 class Decision(NamedTuple):
@@ -267,7 +294,10 @@ def _suggestions_between(text: str, tokens: Tokens, lexicon: Lexicon, covered: s
     window = lowers[first - has_left : stop + 1]
     inner = map(listed_pairs.__contains__, map(" ".join, zip(window, islice(window, 1, None), strict=False)))
     listed = [*([] if has_left else [False]), *inner, *([] if stop < len(lowers) else [False])]
-    suspect = map(gt, map(lexicon.forms.__contains__, islice(lowers, first, stop)), map(or_, listed, islice(listed, 1, None)))
+    # The span's own tokens, taken from the window: islice over ``lowers`` itself would
+    # step through every token before ``first``, for each span of a long document.
+    own = islice(window, has_left, has_left + stop - first)
+    suspect = map(gt, map(lexicon.forms.__contains__, own), map(or_, listed, islice(listed, 1, None)))
     found: list[Suggestion] = []
     for i in compress(range(first, stop), suspect):
         word = lowers[i]
