@@ -2,7 +2,8 @@
 
 The formulas are textstat 0.7.3's (English), computed here in one pass over one
 tokenization, with each distinct word's syllables counted once (pyphen's hyphenation
-positions + 1, as textstat 0.7.3 counts them). textstat itself is not imported: 0.7.3
+positions + 1, as textstat 0.7.3 counts them; pyphen's dictionary read by
+:mod:`cleaner.hyphenation`). textstat itself is not imported: 0.7.3
 imports ``pkg_resources``, which current setuptools no longer has (Python 3.12+,
 pre-commit environments), and later releases fetch the CMU dictionary through NLTK at
 first use, which fails offline. The tests compare every metric with textstat 0.7.3
@@ -47,11 +48,11 @@ METRICS: tuple[tuple[str, Callable[[str], float]], ...] = tuple((name, _metric(n
 
 
 @lru_cache(maxsize=1)
-def _hyphenator() -> object:
-    """Load pyphen's en_US dictionary once, at the first text scored."""
-    from pyphen import Pyphen
+def _hyphenator() -> Callable[[str], list[int]]:
+    """Load pyphen's en_US patterns once, at the first text scored (:mod:`cleaner.hyphenation`)."""
+    from cleaner.hyphenation import english_positions
 
-    return Pyphen(lang="en_US")
+    return english_positions()
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +76,7 @@ def _token_syllables(token: str) -> int:
     >>> _token_syllables("Readability!"), _token_syllables("--")
     (4, 0)
     """
-    positions = _hyphenator().positions  # type: ignore[attr-defined]
+    positions = _hyphenator()
     return sum(len(positions(word)) + 1 for word in _PUNCTUATION.sub("", token.lower()).split())
 
 
