@@ -31,10 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import lzma
-import os
 import shutil
-import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -46,6 +43,7 @@ from cleaner.api import CleanResult, rules_digest_for
 from cleaner.config import Config
 from cleaner.edits import sha256_text, splice
 from cleaner.errors import CleanerError, OutputError
+from cleaner.fileio import read_bounded, store_quietly
 from cleaner.folders import cache_folder
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
@@ -162,7 +160,7 @@ class ResultCache:
 
     def recall_batch(self, key: str) -> BatchRecord | None:
         """Return the record stored under a :meth:`batch_key`, or ``None`` (a damaged one is counted in :attr:`rejected`)."""
-        raw = _read_entry(self._batch_path(key), _MAX_BATCH_RECORD)
+        raw = read_bounded(self._batch_path(key), _MAX_BATCH_RECORD)
         if raw is None:
             return None
         record = _batch_record(raw, key)
@@ -186,7 +184,7 @@ class ResultCache:
         Missing is a miss; damaged, edited or of another shape is a miss counted in
         :attr:`rejected`.
         """
-        raw = _read_entry(self._path(key), 64 * len(data) + 1_000_000)
+        raw = read_bounded(self._path(key), 64 * len(data) + 1_000_000)
         if raw is None:
             self.misses += 1
             return None
@@ -210,16 +208,9 @@ class ResultCache:
         """Write an entry (its digest line, then ``body``) atomically; skip silently if the cache cannot be written."""
         try:
             self._prepare()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         except OSError:
             return
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(_digest(key, body).encode("ascii") + b"\n" + body)
-            os.replace(temporary, path)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
+        store_quietly(path, _digest(key, body).encode("ascii") + b"\n" + body)
 
     def clean(self) -> int:
         """Remove the cache folder; return the number of entries it held.
@@ -252,23 +243,6 @@ class ResultCache:
 
 def _digest(key: str, body: bytes) -> str:
     return hashlib.sha256(key.encode("ascii") + b"\0" + body).hexdigest()
-
-
-def _read_entry(path: Path, limit: int) -> bytes | None:
-    """Read at most ``limit`` + 1 bytes of an entry; ``None`` when there is none.
-
-    Opened without blocking and read only if it is a regular file: a FIFO or device
-    planted under an entry's name must not hang or flood the run.
-    """
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return None
-    with os.fdopen(handle, "rb") as stream:
-        try:
-            return stream.read(limit + 1) if stat.S_ISREG(os.fstat(handle).st_mode) else b""
-        except OSError:
-            return b""
 
 
 def _batch_record(raw: bytes, key: str) -> BatchRecord | None:

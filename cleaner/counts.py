@@ -23,21 +23,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
 import sys
-import tempfile
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
+from cleaner.fileio import read_bounded, store_quietly
+
 #: The first line of a stored table; a change of format changes it.
 _MAGIC = b"cleaner.counts/2\n"
 #: The most frequent keys are also kept by name, so that "every word counted more than
 #: N times" needs no look-up per word (:meth:`CountTable.keys_above`).
 FREQUENT_KEYS = 1_024
+#: The largest stored table read back (the lists' tables take 5 MB).
+_MAX_STORED = 64 * 1024 * 1024
 #: Beyond this many remembered keys the memo starts again, so memory stays flat over a corpus.
 MEMO_LIMIT = 500_000
 
@@ -202,41 +203,20 @@ def load_table(path: Path, folder: Path | None) -> CountTable:
     """
     status = path.stat()
     source = f"{path.resolve()}:{status.st_size}:{status.st_mtime_ns}"
-    stored = folder / f"{path.stem}.counts" if folder is not None else None
+    # Named by its source too: two installations (a project's virtualenv and pre-commit's)
+    # keep a table each instead of rebuilding the other's at every run.
+    stored = folder / f"{path.stem}.{hashlib.sha256(source.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}.counts" if folder is not None else None
     if stored is not None:
         table = _read_stored(stored, source)
         if table is not None:
             return table
     table = CountTable.from_pairs(read_frequency_list(path))
     if stored is not None:
-        _store(stored, table.to_bytes(source))
+        store_quietly(stored, table.to_bytes(source))
     return table
 
 
 def _read_stored(stored: Path, source: str) -> CountTable | None:
     """Read a stored table if it is a regular file of a plausible size; ``None`` otherwise."""
-    try:
-        # Non-blocking, so a named pipe put in the table's place cannot hang the run.
-        with open(os.open(stored, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-            status = os.fstat(handle.fileno())
-            if not stat.S_ISREG(status.st_mode) or status.st_size > 64 * 1024 * 1024:
-                return None
-            data = handle.read()
-    except OSError:
-        return None
-    return CountTable.from_bytes(data, source)
-
-
-def _store(stored: Path, data: bytes) -> None:
-    """Write ``data`` to ``stored`` atomically (a temporary file, then a rename); silently give up on failure."""
-    try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=stored.parent, prefix=f".{stored.name}.")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, stored)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+    data = read_bounded(stored, _MAX_STORED)
+    return CountTable.from_bytes(data, source) if data and len(data) <= _MAX_STORED else None

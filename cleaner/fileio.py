@@ -57,6 +57,48 @@ def write_unless_same(path: Path, text: str) -> bool:
     return True
 
 
+def read_bounded(path: Path, limit: int) -> bytes | None:
+    """Read at most ``limit`` + 1 bytes of a file the tool keeps for itself (a cache entry, a stored table).
+
+    ``None`` when there is nothing to open; ``b""`` when what is there is not a regular
+    file or cannot be read. It is opened without blocking and read only if regular: a
+    FIFO or device planted under the name must not hang or flood the run. A result
+    longer than ``limit`` tells the caller the file is too large to be its own.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return b""
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read(limit + 1)
+    except OSError:
+        return b""
+    finally:
+        os.close(handle)
+
+
+def store_quietly(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file beside it, then a rename), creating its folder.
+
+    For what the tool keeps to go faster next time (cache entries, stored tables): a
+    folder that cannot be written only means it is not kept, so every failure is silent.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
 def write_in_place(path: Path, text: str, *, allow_read_only: bool = False, encoding: str = "utf-8") -> Path:
     """Replace the content of the existing file ``path`` with ``text``; return the file written.
 

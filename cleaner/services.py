@@ -55,10 +55,10 @@ def planned_engine(choice: str, languagetool_url: str) -> tuple[str, str, str]:
     version found. ``auto`` is LanguageTool when it is reachable without a download,
     else Harper. :func:`start_engine` and the result cache's key both ask here.
     """
+    if choice == "off":  # before the import: LanguageTool's client brings urllib and http (40 ms)
+        return "off", "", ""
     from cleaner.engines.languagetool import local_installation
 
-    if choice == "off":
-        return "off", "", ""
     url = languagetool_url or os.environ.get(LANGUAGETOOL_URL_ENV, "")
     installed = local_installation() if not url and choice in ("auto", "languagetool") else None
     version = installed.version if installed else ""

@@ -46,7 +46,21 @@ def _stored(tmp_path: Path) -> tuple[Path, Path]:
     source = tmp_path / "list.txt"
     source.write_text("the 50\nbank 10\n", encoding="utf-8")
     load_table(source, tmp_path / "tables")
-    return source, tmp_path / "tables" / "list.counts"
+    [stored] = (tmp_path / "tables").glob("list.*.counts")
+    return source, stored
+
+
+def test_two_lists_of_one_name_keep_a_table_each(tmp_path: Path) -> None:
+    """Two installations (a virtualenv and pre-commit's) must not rebuild each other's table at every run."""
+    first, second = tmp_path / "a" / "list.txt", tmp_path / "b" / "list.txt"
+    for folder, text in ((first, "the 50\n"), (second, "the 7\n")):
+        folder.parent.mkdir()
+        folder.write_text(text, encoding="utf-8")
+    assert [load_table(p, tmp_path / "tables").get("the", 0) for p in (first, second)] == [50, 7]
+    kept = {p: p.stat().st_mtime_ns for p in (tmp_path / "tables").iterdir()}
+    assert len(kept) == 2
+    assert [load_table(p, tmp_path / "tables").get("the", 0) for p in (first, second)] == [50, 7]
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "tables").iterdir()} == kept  # read back, not rebuilt
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+from pathlib import Path
+
 import pytest
 
 from cleaner.errors import RulePackError
-from cleaner.rulepacks import load_pack, load_registry, read_rule_files
+from cleaner.folders import CACHE_DIR_ENV
+from cleaner.rulepacks import Rule, load_pack, load_registry, read_rule_files
 from cleaner.ruletest import check_rule_examples, run_rule
 
 REGISTRY = load_registry()
@@ -83,3 +89,81 @@ def test_the_rules_digest_is_the_registrys_and_covers_every_folders_files(tmp_pa
     assert read_rule_files().digest == REGISTRY.digest != digest
     (extra / "words.txt").write_text("two\n")
     assert read_rule_files([Path(extra)]).digest != digest  # a data file of the extra folder counts
+
+
+def _kept_parses(cache: Path) -> list[Path]:
+    return sorted((cache / "rules").iterdir()) if (cache / "rules").is_dir() else []
+
+
+def test_a_packs_parse_is_kept_and_read_back_as_tomllib_gives_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    for path, data in read_rule_files().packs:
+        load_pack(path.as_posix(), data)
+    kept = _kept_parses(tmp_path)
+    assert len(kept) == len({data for _, data in read_rule_files().packs})
+    fresh = load_registry()
+
+    def no_parsing(text: str) -> object:
+        raise AssertionError("a kept parse should have been read")
+
+    monkeypatch.setattr(tomllib, "loads", no_parsing)
+    fields = [f.name for f in dataclasses.fields(Rule)]
+    [kept_rules, fresh_rules] = [[tuple(getattr(rule, f) for f in fields) for rule in registry.rules] for registry in (load_registry(), fresh)]
+    assert kept_rules == fresh_rules and len(kept_rules) == len(REGISTRY.rules)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data.replace(b'"demo"', b'"other"'),  # the body edited: the digest line no longer matches
+        lambda data: data[:-5],  # cut short
+        lambda data: b"not a kept parse\n" + data,
+        lambda data: b"",
+    ],
+)
+def test_a_damaged_kept_parse_is_parsed_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    load_pack("demo.toml", PACK)
+    [kept] = _kept_parses(tmp_path)
+    original = kept.read_bytes()
+    kept.write_bytes(damage(original))  # type: ignore[operator]
+    [rule] = load_pack("demo.toml", PACK)
+    assert rule.id == "demo.x"
+    assert kept.read_bytes() == original  # and kept again
+
+
+def test_a_planted_kept_parse_is_checked_like_any_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kept parse with a right digest line but fields no pack may have is a pack error naming the file."""
+    from cleaner import rulepacks
+
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    load_pack("demo.toml", PACK)
+    [kept] = _kept_parses(tmp_path)
+    body = json.dumps({"pack": {"id": "demo", "stage": "structure"}, "rule": [{"id": "x", "kind": "pattern", "sneaky": 1}]}).encode()
+    kept.write_bytes(rulepacks._KEPT_PARSE + rulepacks._kept_digest(kept.name, body) + b"\n" + body)
+    with pytest.raises(RulePackError, match=r"demo\.toml: rule 'x': unknown field 'sneaky'"):
+        load_pack("demo.toml", PACK)
+
+
+def test_a_pipe_in_a_kept_parses_place_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    load_pack("demo.toml", PACK)
+    [kept] = _kept_parses(tmp_path)
+    kept.unlink()
+    os.mkfifo(kept)
+    [rule] = load_pack("demo.toml", PACK)  # would hang on a blocking open
+    assert rule.id == "demo.x"
+
+
+def test_a_pack_json_cannot_hold_is_parsed_each_time_and_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    dated = PACK.replace(b"[pack]\n", b"[pack]\ndescription = 2026-12-04\n")
+    assert [rule.id for rule in load_pack("demo.toml", dated)] == ["demo.x"]
+    assert _kept_parses(tmp_path) == []  # JSON has no dates: nothing kept
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("", encoding="utf-8")
+    monkeypatch.setenv(CACHE_DIR_ENV, str(not_a_folder))
+    [rule] = load_pack("demo.toml", PACK)
+    assert rule.id == "demo.x"

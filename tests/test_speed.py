@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -222,3 +223,20 @@ def test_scoring_a_text_and_its_cleaned_copy_together_gives_their_own_scores(pie
     before = "".join(pieces)
     after = "".join(pieces[:at] + change + pieces[at + len(change) :])
     assert readability.before_and_after(before, after) == (readability.score(before), readability.score(after))
+
+
+def test_a_run_with_grammar_off_never_imports_a_grammar_client(tmp_path: Path) -> None:
+    """LanguageTool's client brings urllib, http and email (40 ms of start-up); grammar off needs none of it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "one.txt").write_text("One two three. Four five six.\n", encoding="utf-8")
+    code = (
+        "import sys; from cleaner.cli import main\n"
+        "try: main(['clean', sys.argv[1], '-o', sys.argv[2], '--grammar', 'off', '--no-cache'])\n"
+        "except SystemExit: pass\n"
+        "print(*(name in sys.modules for name in ('cleaner.engines.languagetool', 'cleaner.engines.harper', 'http.client')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "one.txt"), str(tmp_path / "out")], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "False"], done.stderr
+    assert (tmp_path / "out" / "one.txt").is_file()
