@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the session a cache folder of its own (results, count tables, kept rule parses).
+
+    The suite must neither write into the user's cache nor depend on what an earlier
+    run, or another installation, left there; subprocesses inherit the setting.
+    """
+    config.stash[_CACHE_KEY] = tempfile.mkdtemp(prefix="cleaner-tests-cache-")
+    os.environ["CLEANER_CACHE_DIR"] = config.stash[_CACHE_KEY]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _CACHE_KEY in config.stash:
+        shutil.rmtree(config.stash[_CACHE_KEY], ignore_errors=True)
+
+
+_CACHE_KEY = pytest.StashKey[str]()
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 SPUN_SEED = ROOT / "seeds" / "001_52652048721d3da2.txt"
 CLEAN_SEEDS = [s for s in SEEDS if s != SPUN_SEED]
