@@ -27,7 +27,8 @@ _LINK_TARGET = re.compile(r"\]\([^)\n]*\)|^\s{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]+>")
 _MARKDOWN_PATTERNS = (_FRONT_MATTER, _FENCE, _INLINE_CODE, _LINK_TARGET, _HTML_COMMENT, _AUTOLINK)
-_WORD = re.compile(r"\w+")
+#: A word: a run of word characters (what the repeat rules and the corpus-block count compare).
+WORD = re.compile(r"\w+")
 
 
 def lower_words(text: str) -> list[str]:
@@ -41,8 +42,8 @@ def lower_words(text: str) -> list[str]:
     (['all', 'rights', 'reserved'], True)
     """
     if "\u0130" not in text and "\u03a3" not in text:
-        return _WORD.findall(text.lower())
-    return [word.lower() for word in _WORD.findall(text)]
+        return WORD.findall(text.lower())
+    return [word.lower() for word in WORD.findall(text)]
 
 
 @dataclass(frozen=True, slots=True)

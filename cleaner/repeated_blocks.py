@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from itertools import islice
 
 from cleaner.config import Config
-from cleaner.document import Paragraph, lower_words
+from cleaner.document import WORD, Paragraph, lower_words
 from cleaner.model import Applicability, Fix
 from cleaner.rulepacks import Rule
 
-_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s*$")
 #: A block has at least this many words (a lone "Yes." or "Comments" is not evidence).
 MIN_WORDS = 3
@@ -61,7 +60,7 @@ def block_key(text: str) -> str | None:
     # A block long enough to hold more words than that is checked for them first (in C,
     # stopping at one word too many): a document's one long paragraph is not lower-cased
     # and split whole only to be left out.
-    if len(text) > 2 * MAX_WORDS and next(islice(_WORD.finditer(text), MAX_WORDS, None), None) is not None:
+    if len(text) > 2 * MAX_WORDS and next(islice(WORD.finditer(text), MAX_WORDS, None), None) is not None:
         return None
     words = lower_words(text)
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
@@ -143,6 +142,6 @@ def _applicability(block: str, config: Config) -> Applicability:
     """Display-only when only reporting; unsafe for what reads as a sentence of prose; else safe."""
     if config.repeated_blocks != "remove":
         return Applicability.DISPLAY_ONLY
-    if len(_WORD.findall(block)) >= PROSE_WORDS and _SENTENCE_END.search(block):
+    if len(WORD.findall(block)) >= PROSE_WORDS and _SENTENCE_END.search(block):
         return Applicability.UNSAFE
     return Applicability.SAFE
