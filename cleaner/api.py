@@ -116,7 +116,7 @@ def clean_text(
         stages["grammar"] = {**stages["grammar"], **counts}
     if "spin" in stages:
         # The spin verdict of the output: what is still spun after repair.
-        stages["spin"] = {**stages["spin"], "after": spin.measure(run.output, selected.for_stage("spin"), config.spin_threshold)}
+        stages["spin"] = {**stages["spin"], "after": spin.measure(run.output, selected.for_stage("spin"), config.spin_threshold, config.spin_dictionaries)}
     return CleanResult(
         source=source,
         input_text=text,

@@ -117,3 +117,43 @@ def test_fallback_within_open_spans_equals_the_whole_text_filtered(cuts: list[in
     assert whole  # the spun seed has out-of-place words, so the comparison means something
     inside = [s for s in whole if any(a <= tokens.starts[s.token] < b for a, b in spans)]
     assert fallback_suggestions(text, tokens, lexicon, set(), spans) == inside
+
+
+def test_the_outputs_spin_measure_is_the_stages_own_and_needs_no_second_scan(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The report's 'after' verdict is what a fresh measure of the output says; the stage's last run left it, so nothing is scanned again."""
+    from cleaner.api import registry_for
+    from cleaner.spin import detect
+
+    config = Config(grammar="off")
+    result = clean_text(SPUN_SEED.read_text(encoding="utf-8"), config)
+    rules = registry_for(config).select(config.select, config.ignore).for_stage("spin")
+
+    def no_scan(*args: object) -> object:
+        raise AssertionError("scanned again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(detect, "evidence", no_scan)
+        assert detect.measure(result.output, rules, config.spin_threshold) == result.stages["spin"]["after"]
+        try:
+            detect.measure(result.output + "Another sentence.", rules, config.spin_threshold)
+        except AssertionError:
+            pass  # another text is measured afresh
+        else:
+            raise AssertionError("a text the stage never saw was answered from its record")
+    detect._last_measure.clear()
+    detect._remembered_evidence.cache_clear()
+    assert detect.measure(result.output, rules, config.spin_threshold) == result.stages["spin"]["after"]
+    assert result.stages["spin"]["after"]["score"] < result.stages["spin"]["score"]
+
+
+def test_the_outputs_spin_measure_counts_the_users_dictionaries(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With a spinner's dictionary the 'after' verdict is measured with it, as the stage's own evidence was."""
+    from cleaner.spin import detect
+
+    dictionary = tmp_path / "spinner.txt"
+    dictionary.write_text("hospital|health facility\n", encoding="utf-8")
+    asked: list[tuple[str, ...]] = []
+    measure = detect.measure
+    monkeypatch.setattr(detect, "measure", lambda text, rules, threshold, dictionaries=(): asked.append(dictionaries) or measure(text, rules, threshold, dictionaries))
+    clean_text("The health facility raised its fees, officials said.\n", Config(grammar="off", spin_dictionaries=(str(dictionary),)))
+    assert asked == [(str(dictionary),)]

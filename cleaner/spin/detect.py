@@ -23,6 +23,7 @@ from itertools import accumulate
 from types import MappingProxyType
 from typing import NamedTuple
 
+from cleaner.edits import sha256_text
 from cleaner.memo import remembered_for_short_texts
 from cleaner.rulepacks import Rule
 from cleaner.spin.candidates import Candidate, sources_for
@@ -233,11 +234,34 @@ _remembered_evidence = remembered_for_short_texts(_evidence, max_length=100_000,
 
 
 def measure(text: str, rules: tuple[Rule, ...], threshold: float, dictionaries: tuple[str, ...] = ()) -> dict[str, object]:
-    """Return the spin score of ``text`` and whether it reads as spun (used on outputs)."""
+    """Return the spin score of ``text`` and whether it reads as spun (used on outputs).
+
+    The spin stage's last run is usually over the output itself (it found nothing more
+    to repair), and it left its measure here (:func:`remember_measure`): then nothing is
+    scanned again, which for a large document the evidence memo cannot spare.
+    """
+    known = _last_measure.get((sha256_text(text), rules, threshold, dictionaries))
+    if known is not None:
+        return dict(known)
     found, _, strong = evidence(text, rules, dictionaries)
     hits = found.hits(strong)
-    gate = evaluate_gate(text, found.tokens, hits, threshold)
+    return _measured(evaluate_gate(text, found.tokens, hits, threshold), hits)
+
+
+def remember_measure(text: str, rules: tuple[Rule, ...], threshold: float, dictionaries: tuple[str, ...], gate: Gate, hits: Sequence[tuple[int, bool]]) -> None:
+    """Keep what :func:`measure` would return for ``text`` (one text at a time, by its SHA-256)."""
+    _last_measure.clear()
+    _last_measure[(sha256_text(text), rules, threshold, dictionaries)] = _measured(gate, hits)
+
+
+def _measured(gate: Gate, hits: Sequence[tuple[int, bool]]) -> dict[str, object]:
     return {"score": gate.score, "spun": gate.spun, "signature_hits": sum(1 for _, signature in hits if signature)}
+
+
+#: The measure of the last text the spin stage ran on, keyed by the text's SHA-256 and
+#: the settings it was measured under: a small record, never the text or its scan. A
+#: key that does not match (another document, another thread's) only means a scan.
+_last_measure: dict[tuple[str, tuple[Rule, ...], float, tuple[str, ...]], dict[str, object]] = {}
 
 
 def report_data(text: str, found: Scan, gate: Gate, threshold: float, sentence_ends: list[int], strong: Mapping[str, tuple[int, str]]) -> dict[str, object]:

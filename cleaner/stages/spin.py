@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from cleaner.pipeline import Proposal, StageContext
 from cleaner.spin.candidates import source_rules
-from cleaner.spin.detect import Gate, evaluate_gate, evidence, report_data, unspun_quotes
+from cleaner.spin.detect import Gate, evaluate_gate, evidence, remember_measure, report_data, unspun_quotes
 from cleaner.spin.patterns import SENTENCE_END, cached_index
 from cleaner.spin.repair import build_fix, candidate_repairs, fallback
 
@@ -31,6 +31,7 @@ class SpinStage:
         tokens, matches = found.tokens, found.matches
         hits = found.hits(strong)
         gate = evaluate_gate(text, tokens, hits, ctx.config.spin_threshold, paragraph_hits=found.hits())
+        remember_measure(text, ctx.rules, ctx.config.spin_threshold, ctx.config.spin_dictionaries, gate, hits)
         first_gate = ctx.memo.setdefault("gate", gate)
         assert isinstance(first_gate, Gate)
         quoted = unspun_quotes(text, hits)
