@@ -27,6 +27,7 @@ from cleaner.emit import diff as diff_views
 from cleaner.emit.formats import FORMATS
 from cleaner.emit.report import FileError, visible
 from cleaner.errors import CleanerError, EngineUnavailable, Interrupted
+from cleaner.folders import using_cache_folder
 from cleaner.model import Severity
 from cleaner.rulepacks import matches_prefix
 from cleaner.services import Services
@@ -170,7 +171,7 @@ def _batch_options(command: F) -> F:
         click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Where documents are cleaned."),
         click.option("--scheduler", metavar="ADDRESS", default="", help="Dask scheduler address for --executor dask (e.g. tcp://10.0.0.5:8786)."),
         click.option("--no-cache", is_flag=True, help="Clean every document again instead of reusing cached results."),
-        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of cached results (default: the user's cache folder, or CLEANER_CACHE_DIR)."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="The cache folder: results, count tables, rule-pack parses (default: the user's cache folder, or CLEANER_CACHE_DIR)."),
         click.option("--follow-links", is_flag=True, help="Also read symbolic links that lead outside the inputs given."),
     ]
     for option in reversed(options):
@@ -188,11 +189,12 @@ def _run_batch(paths: Sequence[str], config: Config, output: Path | None, run: d
     cache = None if run["no_cache"] else ResultCache(run["cache_dir"])
     options: dict[str, Any] = {"write": write, "in_place": in_place, "executor": executor, "cache": cache, "keep_results": keep, "follow_links": run["follow_links"], **writing}
     try:
-        if run["quiet"] or not sys.stderr.isatty():
-            batch = clean_files(targets, output, config, **options)
-        else:
-            with _Progress() as progress:
-                batch = clean_files(targets, output, config, progress=progress, **options)
+        with using_cache_folder(run["cache_dir"]):
+            if run["quiet"] or not sys.stderr.isatty():
+                batch = clean_files(targets, output, config, **options)
+            else:
+                with _Progress() as progress:
+                    batch = clean_files(targets, output, config, progress=progress, **options)
     finally:
         executor.close()
     for notice in batch.notices:

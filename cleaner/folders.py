@@ -8,6 +8,8 @@ module of another thing that needs one.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
@@ -19,6 +21,29 @@ CACHE_DIR_ENV = "CLEANER_CACHE_DIR"
 def cache_folder() -> Path:
     """The cache folder: ``CLEANER_CACHE_DIR``, else the user's cache folder (``~/.cache/cleaner``)."""
     return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir("cleaner", appauthor=False))
+
+
+@contextmanager
+def using_cache_folder(folder: Path | None) -> Iterator[None]:
+    """Make ``folder`` the cache folder of all this process and its local workers keep, for the block.
+
+    ``--cache-dir`` names where results go; the count tables and the kept rule-pack
+    parses go there too, as a tool's cache folder holds all it caches. Set through
+    :data:`CACHE_DIR_ENV`, which forked and spawned workers inherit, and put back as it
+    was afterwards (the CLI may run inside a longer-lived process). ``None`` changes nothing.
+    """
+    if folder is None:
+        yield
+        return
+    before = os.environ.get(CACHE_DIR_ENV)
+    os.environ[CACHE_DIR_ENV] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(CACHE_DIR_ENV, None)
+        else:
+            os.environ[CACHE_DIR_ENV] = before
 
 
 def state_folder() -> Path:

@@ -270,3 +270,18 @@ def test_a_batch_with_an_input_error_or_inputs_changed_while_it_ran_is_not_recor
     monkeypatch.setattr(cleaner.batch, "_with_repeated_blocks", edit_an_input_meanwhile)
     _clean_site()
     assert not (cache_dir / "batches").exists()
+
+
+def test_cache_dir_holds_all_the_run_keeps_and_is_put_back_after(cache_dir: Path, tmp_path: Path) -> None:
+    """--cache-dir takes the results and also the count tables and rule-pack parses (in a fresh process, which loads them)."""
+    import subprocess
+    import sys
+
+    Path("doc.txt").write_text("An  ordinary text.\n")
+    chosen = tmp_path / "chosen"
+    command = [sys.executable, "-m", "cleaner", "clean", "doc.txt", "-o", "out", "--cache-dir", str(chosen), *OFF]
+    subprocess.run(command, check=True, capture_output=True)
+    assert _entries(chosen) and list((chosen / "counts").glob("*.counts")) and list((chosen / "rules").iterdir())
+    assert not cache_dir.exists()  # nothing went to the folder the environment names
+    run("clean", "doc.txt", "-o", "out2", "--cache-dir", str(tmp_path / "other"), *OFF)
+    assert os.environ["CLEANER_CACHE_DIR"] == str(cache_dir)  # an in-process run puts the setting back
