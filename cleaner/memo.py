@@ -1,7 +1,8 @@
 """Remembering what a pure function of a text gave, for short texts only.
 
-Three stages ask again about what they saw: normalise about each line ftfy repaired,
-spin about the text it scanned, readability about each word's syllables. A cache keyed
+Two stages ask again about what they saw: normalise about each line ftfy repaired,
+spin about the text it scanned (readability keeps its words' syllables in a plain
+dict, looked up a piece at a time). A cache keyed
 by the text keeps that text alive, so one of unbounded size would hold a large
 document (or a hostile one's endless token) for the rest of the run: only texts up to
 a length are remembered, at most ``maxsize`` of them, and a longer one is computed

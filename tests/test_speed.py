@@ -240,3 +240,15 @@ def test_a_run_with_grammar_off_never_imports_a_grammar_client(tmp_path: Path) -
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "one.txt"), str(tmp_path / "out")], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False", "False"], done.stderr
     assert (tmp_path / "out" / "one.txt").is_file()
+
+
+def test_known_syllables_stay_bounded_and_never_keep_a_long_token(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from cleaner.stages import readability
+
+    monkeypatch.setattr(readability, "_known_syllables", {})
+    monkeypatch.setattr(readability, "_MOST_KNOWN", 3)
+    endless = "syllable" * 100
+    assert readability._syllable_counts(["one", "two", endless, "three", "one"]) == [1, 1, 300, 1, 1]
+    assert endless not in readability._known_syllables
+    assert readability._syllable_counts(["four", "five"]) == [1, 1]
+    assert len(readability._known_syllables) <= 3  # emptied when full, then filled again

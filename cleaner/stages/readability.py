@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from cleaner.memo import remembered_for_short_texts
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
@@ -80,9 +79,34 @@ def _token_syllables(token: str) -> int:
     return sum(len(positions(word)) + 1 for word in _PUNCTUATION.sub("", token.lower()).split())
 
 
-#: Remembered for tokens of a word's length (a text repeats its words); a longer one (a
-#: URL, or a hostile text's one endless token) is counted each time, never kept.
-_syllables = remembered_for_short_texts(_token_syllables, max_length=40, maxsize=200_000)
+#: The syllables of the tokens met so far, for tokens of a word's length (a text repeats
+#: its words); a longer one (a URL, or a hostile text's one endless token) is counted each
+#: time, never kept. Emptied when it holds :data:`_MOST_KNOWN` tokens, so memory stays
+#: flat over a corpus. A plain dict, not :mod:`cleaner.memo`: a piece's tokens are looked
+#: up all at once in C (:func:`_syllable_counts`), where a call per token took a third of
+#: the stage's time.
+_known_syllables: dict[str, int] = {}
+_MOST_KNOWN = 200_000
+_LONGEST_KEPT = 40
+
+
+def _syllable_counts(tokens: list[str]) -> list[int]:
+    """Return the syllables of each token: the known ones in one pass, the others counted (and kept if short).
+
+    >>> _syllable_counts(["readability", "of", "readability"])
+    [4, 1, 4]
+    """
+    counts = list(map(_known_syllables.get, tokens))
+    if None in counts:
+        for index, count in enumerate(counts):
+            if count is None:
+                token = tokens[index]
+                counts[index] = _token_syllables(token)
+                if len(token) <= _LONGEST_KEPT:
+                    if len(_known_syllables) >= _MOST_KNOWN:
+                        _known_syllables.clear()
+                    _known_syllables[token] = counts[index]  # type: ignore[assignment]
+    return counts  # type: ignore[return-value]  # (every None replaced above)
 
 
 def _round(number: float, points: int) -> float:
@@ -136,12 +160,10 @@ def _counts(piece: str) -> _Counts:
     """Count one piece of a text."""
     bare_words = _bare_words(piece)
     sentences = sum(1 for sentence in _SENTENCE.findall(piece) if len(_bare_words(sentence)) > 2)
-    syllables = polysyllables = 0
     lowered = piece.lower()
-    for token in lowered.split():
-        count = _syllables(token)
-        syllables += count
-        polysyllables += count >= 3
+    counts = _syllable_counts(lowered.split())
+    syllables = sum(counts)
+    polysyllables = len(counts) - sum(map((3).__gt__, counts))  # the tokens of three or more
     hard_words = frozenset(_DALE_CHALL_WORD.findall(lowered)).difference(_easy_words())
     return _Counts(len(bare_words), sum(map(len, bare_words)), sentences, syllables, polysyllables, hard_words)
 
@@ -182,7 +204,7 @@ def _score(text: str, counted: dict[str, _Counts]) -> dict[str, float]:
         polysyllables += counts.polysyllables
         hard_words |= counts.hard_words
     sentences = max(1, sentences)
-    hard_three = sum(1 for word in hard_words if _syllables(word) >= 3)
+    hard_three = sum(count >= 3 for count in _syllable_counts(list(hard_words)))
 
     sentence_length = _ratio(words, sentences, 1)
     syllables_per_word = _ratio(syllables, words, 1)
