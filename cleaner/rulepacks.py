@@ -24,8 +24,8 @@ from typing import NamedTuple
 from cleaner.errors import RulePackError
 from cleaner.fileio import read_bounded, store_quietly
 from cleaner.folders import cache_folder
-from cleaner.patterns import PatternError, compile_pattern
 from cleaner.model import Applicability
+from cleaner.patterns import PatternError, compile_pattern
 
 #: Kind -> (required parameters, optional parameters). Stages interpret the parameters.
 KIND_PARAMS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
