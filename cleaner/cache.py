@@ -43,7 +43,7 @@ from cleaner.api import CleanResult, rules_digest_for
 from cleaner.config import Config
 from cleaner.edits import sha256_text, splice
 from cleaner.errors import CleanerError, OutputError
-from cleaner.fileio import read_bounded, store_quietly
+from cleaner.fileio import keyed_digest, read_bounded, store_quietly
 from cleaner.folders import cache_folder
 from cleaner.model import Applicability, Edit, EditLog, Finding, Fix, Severity, SkippedFix, SkipReason, StagePass
 
@@ -210,7 +210,7 @@ class ResultCache:
             self._prepare()
         except OSError:
             return
-        store_quietly(path, _digest(key, body).encode("ascii") + b"\n" + body)
+        store_quietly(path, keyed_digest(key, body).encode("ascii") + b"\n" + body)
 
     def clean(self) -> int:
         """Remove the cache folder; return the number of entries it held.
@@ -241,15 +241,11 @@ class ResultCache:
         (self.folder / _TAG_NAME).write_text(_TAG, encoding="utf-8")
 
 
-def _digest(key: str, body: bytes) -> str:
-    return hashlib.sha256(key.encode("ascii") + b"\0" + body).hexdigest()
-
-
 def _batch_record(raw: bytes, key: str) -> BatchRecord | None:
     """Check a batch record against its digest and key, and that every field has its type; ``None`` if anything is off."""
     digest, _, body = raw.partition(b"\n")
     try:
-        if len(raw) > _MAX_BATCH_RECORD or digest.decode("ascii") != _digest(key, body):
+        if len(raw) > _MAX_BATCH_RECORD or digest.decode("ascii") != keyed_digest(key, body):
             return None
         entry = json.loads(body)
         counts = [entry[name] for name in ("documents", "changed", "problems")]
@@ -269,7 +265,7 @@ def _verified(raw: bytes, key: str, data: bytes) -> CleanResult | None:
     """Check an entry against its digest and key, and rebuild its result; ``None`` if anything is off."""
     digest, _, body = raw.partition(b"\n")
     try:
-        if digest.decode("ascii") != _digest(key, body):
+        if digest.decode("ascii") != keyed_digest(key, body):
             return None
         entry = json.loads(_decompressed(body, limit=64 * len(data) + 1_000_000))
         if entry.get("schema") != SCHEMA or entry.get("key") != key:

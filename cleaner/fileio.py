@@ -8,6 +8,7 @@ It sits below ``batch`` and ``emit`` so both can use it without importing each o
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -78,6 +79,17 @@ def read_bounded(path: Path, limit: int) -> bytes | None:
         return b""
     finally:
         os.close(handle)
+
+
+def keyed_digest(key: str, body: bytes) -> str:
+    """Return the SHA-256 that heads a kept file: of the key it is filed under and its body.
+
+    A body copied under another key, edited or cut short no longer matches its line.
+
+    >>> keyed_digest("k", b"body") == keyed_digest("k", b"body") != keyed_digest("k2", b"body")
+    True
+    """
+    return hashlib.sha256(key.encode("ascii") + b"\0" + body).hexdigest()
 
 
 def store_quietly(path: Path, data: bytes) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cleaner.errors import RulePackError
-from cleaner.fileio import read_bounded, store_quietly
+from cleaner.fileio import keyed_digest, read_bounded, store_quietly
 from cleaner.folders import cache_folder
 from cleaner.model import Applicability
 from cleaner.patterns import PatternError, compile_pattern
@@ -256,12 +256,8 @@ def _parsed(name: str, data: bytes) -> dict[str, object]:
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except TypeError:
         return doc
-    store_quietly(kept, _KEPT_PARSE + _kept_digest(key, body) + b"\n" + body)
+    store_quietly(kept, _KEPT_PARSE + keyed_digest(key, body).encode("ascii") + b"\n" + body)
     return doc
-
-
-def _kept_digest(key: str, body: bytes) -> bytes:
-    return hashlib.sha256(key.encode("ascii") + b"\0" + body).hexdigest().encode("ascii")
 
 
 def _kept_document(raw: bytes, key: str) -> dict[str, object] | None:
@@ -269,7 +265,7 @@ def _kept_document(raw: bytes, key: str) -> dict[str, object] | None:
     if len(raw) > _MAX_KEPT_PARSE or not raw.startswith(_KEPT_PARSE):
         return None
     digest, newline, body = raw[len(_KEPT_PARSE) :].partition(b"\n")
-    if not newline or digest != _kept_digest(key, body):
+    if not newline or digest != keyed_digest(key, body).encode("ascii"):
         return None
     try:
         doc = json.loads(body)

@@ -14,11 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from cleaner.api import clean_bytes
-from cleaner.cache import ResultCache, _digest
+from cleaner.cache import ResultCache
 from cleaner.checks import problems_of
 from cleaner.cli import main
 from cleaner.config import Config, resolve
 from cleaner.emit.report import Shared, document_line, markdown_row
+from cleaner.fileio import keyed_digest
 from tests.conftest import SEEDS, SPUN_SEED
 
 OFF = ["--grammar", "off", "--jobs", "1"]
@@ -249,7 +250,7 @@ def test_a_damaged_or_planted_batch_record_is_ignored(cache_dir: Path) -> None:
 
 def _signed(key: str, entry: dict[str, object]) -> bytes:
     body = json.dumps(entry).encode()
-    return _digest(key, body).encode() + b"\n" + body
+    return keyed_digest(key, body).encode() + b"\n" + body
 
 
 def test_a_batch_with_an_input_error_or_inputs_changed_while_it_ran_is_not_recorded(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.errors import RulePackError
+from cleaner.fileio import keyed_digest
 from cleaner.folders import CACHE_DIR_ENV
 from cleaner.rulepacks import Rule, load_pack, load_registry, read_rule_files
 from cleaner.ruletest import check_rule_examples, run_rule
@@ -142,7 +143,7 @@ def test_a_planted_kept_parse_is_checked_like_any_pack(tmp_path: Path, monkeypat
     load_pack("demo.toml", PACK)
     [kept] = _kept_parses(tmp_path)
     body = json.dumps({"pack": {"id": "demo", "stage": "structure"}, "rule": [{"id": "x", "kind": "pattern", "sneaky": 1}]}).encode()
-    kept.write_bytes(rulepacks._KEPT_PARSE + rulepacks._kept_digest(kept.name, body) + b"\n" + body)
+    kept.write_bytes(rulepacks._KEPT_PARSE + keyed_digest(kept.name, body).encode() + b"\n" + body)
     with pytest.raises(RulePackError, match=r"demo\.toml: rule 'x': unknown field 'sneaky'"):
         load_pack("demo.toml", PACK)
 
