@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from cleaner import Config, clean_bytes, clean_text
 from cleaner.evaluation import evaluate, read_gold
 from cleaner.lexicon import Lexicon, load_lexicon
 from cleaner.rulepacks import load_registry
+from cleaner.spin import patterns
 from cleaner.spin.patterns import indefinite_article, match_case, tokenize
 from cleaner.spin.repair import fallback_suggestions
 
@@ -96,6 +98,14 @@ def _words_by_definition(text: str) -> list[tuple[int, int, str]]:
 @given(st.text(alphabet=st.sampled_from("aZk9 '’.\u0130\u212a\u00e9-\n"), max_size=60) | st.text(max_size=200))
 def test_tokenize_matches_the_definition_on_any_text(text: str) -> None:
     tokens = tokenize(text)
+    assert list(zip(tokens.starts, tokens.ends, tokens.lowers, strict=True)) == _words_by_definition(text)
+
+
+@given(st.text(alphabet=st.sampled_from("aZk9 '’.\u0130-\n"), max_size=80), st.integers(min_value=1, max_value=9))
+def test_tokenize_a_piece_at_a_time_finds_the_same_words(text: str, piece: int) -> None:
+    """A long text is split in pieces (here of a few characters): no word is cut, lost or shifted."""
+    with patch.object(patterns, "TOKENIZE_PIECE", piece):
+        tokens = tokenize(text)
     assert list(zip(tokens.starts, tokens.ends, tokens.lowers, strict=True)) == _words_by_definition(text)
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +30,10 @@ from typing import NamedTuple
 from cleaner.rulepacks import Rule
 
 _WORD_SPLIT = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)")
+#: A character no word of :data:`_WORD_SPLIT` holds: where :func:`tokenize` may cut a long text.
+_NOT_IN_WORD = re.compile(r"[^a-z0-9']")
+#: About how many characters :func:`tokenize` splits at a time.
+TOKENIZE_PIECE = 1 << 16
 _GAP = re.compile(r"[ \t]+")
 #: A sentence end: . ! or ? (then closing quotes or brackets) and white space, or a
 #: blank line. Written to begin with one character class, which lets the regular
@@ -40,15 +46,18 @@ SENTENCE_START = "<start>"
 
 @dataclass(frozen=True, slots=True)
 class Tokens:
-    """The words of a text as parallel lists: start and end offsets, lower-cased form.
+    """The words of a text as parallel sequences: start and end offsets, lower-cased form.
 
-    Three flat lists instead of one object per word: built by C-level ``map`` calls,
-    they make tokenizing several times faster, and most words are never looked at
-    again (only those that begin a rule are).
+    Three flat sequences instead of one object per word: built by C-level ``map``
+    calls, they make tokenizing several times faster, and most words are never looked
+    at again (only those that begin a rule are). The offsets are machine integers
+    (``array``: 8 bytes each, not a 36-byte ``int`` in a list) and the words are
+    interned (a text repeats few distinct words): a long document's tokens were most
+    of the spin stage's memory.
     """
 
-    starts: list[int]
-    ends: list[int]
+    starts: array[int]
+    ends: array[int]
     lowers: list[str]
 
     def __len__(self) -> int:
@@ -210,15 +219,30 @@ def tokenize(text: str) -> Tokens:
     "?" (a non-word character, as it was): offsets stay valid, and lower-casing and
     the regular expression then run at their fastest. Splitting on the words
     (captured) gives gap, word, gap, word, ..., gap; the running total of their
-    lengths is every word's start and end, all computed in C.
+    lengths is every word's start and end, all computed in C. A long text is split a
+    piece of about :data:`TOKENIZE_PIECE` characters at a time, cut where no word can
+    go on (a character that is neither a letter, a digit nor an apostrophe): the split
+    of a whole large document, every word and every gap a string, was the spin
+    stage's largest moment of memory.
 
     >>> tokenize("Ukraine’s 2d time").lowers
     ["ukraine's", '2d', 'time']
     """
     ascii_text = text.replace("’", "'").encode("ascii", "replace").lower().decode("ascii")
-    parts = _WORD_SPLIT.split(ascii_text)
-    offsets = list(accumulate(map(len, parts)))
-    return Tokens(offsets[0:-1:2], offsets[1::2], parts[1::2])
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
+    lowers: list[str] = []
+    base = 0
+    while base < len(ascii_text):
+        cut = _NOT_IN_WORD.search(ascii_text, base + TOKENIZE_PIECE) if base + TOKENIZE_PIECE < len(ascii_text) else None
+        end = cut.start() if cut else len(ascii_text)
+        parts = _WORD_SPLIT.split(ascii_text[base:end])
+        offsets = array("q", accumulate(map(len, parts), initial=base))  # offsets[k]: where parts[k] starts
+        starts.extend(offsets[1:-1:2])
+        ends.extend(offsets[2::2])
+        lowers.extend(map(sys.intern, parts[1::2]))
+        base = end
+    return Tokens(starts, ends, lowers)
 
 
 class Match(NamedTuple):

@@ -227,19 +227,22 @@ class ParagraphIndex:
         A bound of 0 or less rules nothing out. Shingles are sets of the interned words,
         or of the hashes of their runs (a third of a tuple's memory, and hashed once): two
         runs of one hash only count as shared, so a collision lets a key through, never
-        rules one out. Everything here runs in C, a few hash look-ups a word.
+        rules one out. Everything here runs in C, a few hash look-ups a word. The
+        shingles are made twice, once to count and once to test, rather than kept for
+        every paragraph at once: kept, they were most of a large document's memory here.
         """
-        shingled: list[frozenset[object]] = [frozenset(map(hash, zip(*(key[start:] for start in range(width))))) if width > 1 else frozenset(key) for key in keys]
+
+        def shingles_of(key: WordKey) -> frozenset[object]:
+            return frozenset(map(hash, zip(*(key[start:] for start in range(width))))) if width > 1 else frozenset(key)
+
         seen: set[object] = set()
         shared: set[object] = set()  # the shingles of more than one distinct key
-        for shingles in shingled:
+        for key in keys:
+            shingles = shingles_of(key)
             shared.update(seen.intersection(shingles))
             seen.update(shingles)
-        return [
-            key
-            for key, shingles in zip(keys, shingled)
-            if (least := _least_shared(self.similarity, len(key), width)) <= 0 or len(key) - width + 1 - len(shingles.difference(shared)) >= least
-        ]
+        seen.clear()  # freed before the second pass
+        return [key for key in keys if (least := _least_shared(self.similarity, len(key), width)) <= 0 or len(key) - width + 1 - len(shingles_of(key).difference(shared)) >= least]
 
     def _prepare(self, keys: list[WordKey]) -> None:
         """Number the shingles and words of ``keys`` and sort each one's shingles rarest first.
