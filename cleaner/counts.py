@@ -33,7 +33,7 @@ from typing import Protocol
 from cleaner.fileio import read_bounded, store_quietly
 
 #: The first line of a stored table; a change of format changes it.
-_MAGIC = b"cleaner.counts/2\n"
+_MAGIC = b"cleaner.counts/3\n"
 #: The most frequent keys are also kept by name, so that "every word counted more than
 #: N times" needs no look-up per word (:meth:`CountTable.keys_above`).
 FREQUENT_KEYS = 1_024
@@ -72,15 +72,16 @@ class CountTable:
 
     __slots__ = ("_counts", "_frequent", "_hashes", "_memo", "smallest", "total")
 
-    def __init__(self, hashes: array[int], counts: array[int], frequent: tuple[tuple[str, int], ...] = ()) -> None:
+    def __init__(self, hashes: array[int], counts: array[int], frequent: tuple[tuple[str, int], ...] = (), *, extremes: tuple[int, int] | None = None) -> None:
         self._hashes = hashes
         self._counts = counts
         self._memo: dict[str, int] = {}
         #: The most frequent keys with their counts, most frequent first.
         self._frequent = frequent
-        #: The sum of all counts and the smallest one (what the scorer's model needs).
-        self.total = sum(counts)
-        self.smallest = min(counts) if counts else 0
+        #: The sum of all counts and the smallest one (what the scorer's model needs): given
+        #: by a stored table's header (:meth:`from_bytes`), since counting them again over
+        #: half a million counts was a twentieth of a run's start-up.
+        self.total, self.smallest = extremes if extremes is not None else (sum(counts), min(counts) if counts else 0)
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, int]]) -> CountTable:
@@ -130,7 +131,14 @@ class CountTable:
     def to_bytes(self, source: str) -> bytes:
         """Serialise the table, with a header naming ``source`` and the payload's digest."""
         payload = self._native(self._hashes).tobytes() + self._native(self._counts).tobytes()
-        header = {"source": source, "size": len(self), "digest": hashlib.blake2b(payload).hexdigest(), "frequent": [list(pair) for pair in self._frequent]}
+        header = {
+            "source": source,
+            "size": len(self),
+            "total": self.total,
+            "smallest": self.smallest,
+            "digest": _digest(payload, self.total, self.smallest),
+            "frequent": [list(pair) for pair in self._frequent],
+        }
         return _MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + payload
 
     @classmethod
@@ -146,9 +154,10 @@ class CountTable:
         if not newline or not isinstance(header, dict) or header.get("source") != source:
             return None
         size = header.get("size")
-        if not isinstance(size, int) or size < 0 or len(payload) != 16 * size:
+        total, smallest = header.get("total"), header.get("smallest")
+        if not isinstance(size, int) or size < 0 or len(payload) != 16 * size or type(total) is not int or type(smallest) is not int:
             return None
-        if hashlib.blake2b(payload).hexdigest() != header.get("digest"):
+        if _digest(payload, total, smallest) != header.get("digest"):
             return None
         hashes, counts = array("Q"), array("Q")
         hashes.frombytes(payload[: 8 * size])
@@ -156,7 +165,7 @@ class CountTable:
         frequent = _frequent_pairs(header.get("frequent"), size)
         if frequent is None:
             return None
-        table = cls(cls._native(hashes), cls._native(counts), frequent)
+        table = cls(cls._native(hashes), cls._native(counts), frequent, extremes=(total, smallest))
         # The keys kept by name must be the table's own, with its counts, most frequent first.
         if any(table.get(key, 0) != count for key, count in frequent) or any(a[1] < b[1] for a, b in zip(frequent, frequent[1:])):
             return None
@@ -171,6 +180,13 @@ class CountTable:
         swapped = array("Q", values)
         swapped.byteswap()
         return swapped
+
+
+def _digest(payload: bytes, total: int, smallest: int) -> str:
+    """Return the digest a stored table is checked by: of its hashes and counts, and of the sum and least of the counts."""
+    digest = hashlib.blake2b(payload)
+    digest.update(f" {total} {smallest}".encode())
+    return digest.hexdigest()
 
 
 def _frequent_pairs(value: object, size: int) -> tuple[tuple[str, int], ...] | None:
@@ -203,9 +219,11 @@ def load_table(path: Path, folder: Path | None) -> CountTable:
     """
     status = path.stat()
     source = f"{path.resolve()}:{status.st_size}:{status.st_mtime_ns}"
-    # Named by its source too: two installations (a project's virtualenv and pre-commit's)
-    # keep a table each instead of rebuilding the other's at every run.
-    stored = folder / f"{path.stem}.{hashlib.sha256(source.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}.counts" if folder is not None else None
+    # Named by its source and format too: two installations (a project's virtualenv and
+    # pre-commit's, or two versions of cleaner) keep a table each instead of rebuilding
+    # the other's at every run.
+    named = hashlib.sha256(_MAGIC + source.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    stored = folder / f"{path.stem}.{named}.counts" if folder is not None else None
     if stored is not None:
         table = _read_stored(stored, source)
         if table is not None:

@@ -7,6 +7,7 @@ module of another thing that needs one.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,18 @@ import platformdirs
 
 #: Where cached results and count tables go unless ``--cache-dir`` or this says otherwise.
 CACHE_DIR_ENV = "CLEANER_CACHE_DIR"
+
+
+def package_folder(name: str) -> Path | None:
+    """The folder of the installed package ``name`` (where its data files are), found without importing it; ``None`` if it is not installed.
+
+    Importing a package to find its files runs its ``__init__`` (symspellpy's imports
+    its whole spell checker): a few milliseconds of every start for a path.
+    """
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def cache_folder() -> Path:

@@ -15,12 +15,11 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from cleaner.counts import Counts, CountTable, load_table
 from cleaner.errors import RulePackError
-from cleaner.folders import cache_folder
+from cleaner.folders import cache_folder, package_folder
 
 UNIGRAMS = "frequency_dictionary_en_82_765.txt"
 BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
@@ -135,10 +134,10 @@ def _inflections(words: Iterable[str], suffix: str, ending: str) -> list[str]:
 
 def frequency_file(name: str) -> Path:
     """Return the path of one of symspellpy's frequency lists."""
-    try:
-        return Path(str(resources.files("symspellpy") / name))
-    except ModuleNotFoundError:
-        raise RulePackError("the spin fallback needs symspellpy's frequency lists: pip install symspellpy") from None
+    folder = package_folder("symspellpy")
+    if folder is None:
+        raise RulePackError("the spin fallback needs symspellpy's frequency lists: pip install symspellpy")
+    return folder / name
 
 
 def read_thesaurus(path: Path) -> dict[str, tuple[str, ...]]:

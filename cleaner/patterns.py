@@ -294,19 +294,18 @@ def compile_pattern(source: str) -> RulePattern:
     ...
     cleaner.patterns.PatternError: RE2 cannot run it (invalid escape sequence: \\1): backreferences are not supported
     """
-    try:
-        python = re.compile(source)
-    except re.error as exc:
-        raise PatternError(f"bad regular expression: {exc}") from None
+    parsed = _python_parse(source)
     flags, rest = _split_flags(source)
     behind, body, ahead = _split_edges(rest)
-    body_regexp = _Lazy(flags + _translate(body))
+    # Lookarounds match no characters: the body's width is the whole pattern's.
+    translated, body_width = _translate(body), _width_of(parsed)
+    body_regexp = _Lazy(flags + translated)
     contexts: list[_Context] = []
     folded: list[_Context] = []
     prefix, behind_width = "", 0
     for item in behind:
         inner, negated = item[4:-1], item[3] == "!"
-        context = _Context(_context_regexp(flags, inner), True, negated, _context_width(inner, fixed=True))
+        context = _context(flags, inner, behind=True, negated=negated)
         if not negated and not prefix:
             prefix, behind_width = f"(?:{_translate(inner)})()", context.width
             folded.append(context)
@@ -317,21 +316,47 @@ def compile_pattern(source: str) -> RulePattern:
         inner, negated = item[3:-1], item[2] == "!"
         word_end = inner.endswith("\\b") and not inner.endswith("\\\\b")
         inner = inner[:-2] if word_end else inner
-        context = _Context(_context_regexp(flags, inner), False, negated, _context_width(inner, fixed=False), word_end)
+        context = _context(flags, inner, behind=False, negated=negated, word_end=word_end)
         if not negated and not suffix and not word_end:
             suffix = f"({_translate(inner)})"
             folded.append(context)
         else:
             contexts.append(context)
-    if contexts and _width(body)[1] > MAX_CONTEXT_WIDTH:
+    if contexts and body_width[1] > MAX_CONTEXT_WIDTH:
         raise PatternError(
             f"with a negative lookaround (or two on one side) the match itself must be at most {MAX_CONTEXT_WIDTH} characters long; bound its repetitions"
         )
-    searcher = _Lazy(f"{flags}{prefix}(?:{_translate(body)}){suffix}")
+    searcher = _Lazy(f"{flags}{prefix}(?:{translated}){suffix}")
     # Lookarounds hold no capturing group (refused above), so the body's groups are the pattern's.
     return RulePattern(
-        source, searcher, body_regexp, behind_width, bool(suffix), tuple(contexts), tuple(folded), python.groups, dict(python.groupindex), _required_of(source), _width(body)
+        source,
+        searcher,
+        body_regexp,
+        behind_width,
+        bool(suffix),
+        tuple(contexts),
+        tuple(folded),
+        parsed.state.groups - 1,
+        dict(parsed.state.groupdict),
+        _required_in(parsed),
+        body_width,
     )
+
+
+def _python_parse(source: str) -> python_parser.SubPattern:
+    """Parse ``source`` with Python's parser, refusing what ``re.compile`` refuses, as a :class:`PatternError`.
+
+    Compiling checks one thing more than parsing: that a lookbehind has a fixed width.
+    A pattern without one is only parsed (compiling every rule's pattern as well was
+    most of a rule pack's load time).
+    """
+    try:
+        parsed = python_parser.parse(source)
+        if "(?<" in source:  # a lookbehind, or text that looks like one: Python's compiler judges it
+            re.compile(source)
+    except re.error as exc:
+        raise PatternError(f"bad regular expression: {exc}") from None
+    return parsed
 
 
 def _split_flags(source: str) -> tuple[str, str]:
@@ -434,28 +459,28 @@ def _translate(pattern: str) -> str:
     return "".join(out)
 
 
-def _context_width(pattern: str, *, fixed: bool) -> int:
-    """Return how far a lookaround looks; refuse an unbounded or (``fixed``) varying width."""
-    low, high = _width(pattern)
-    if fixed and low != high:
-        raise PatternError(f"a lookbehind must have a fixed width: {pattern!r}")
-    if high > MAX_CONTEXT_WIDTH:
-        raise PatternError(f"a lookaround may look at most {MAX_CONTEXT_WIDTH} characters away; bound its repetitions: {pattern!r}")
-    return high
+def _context(flags: str, inner: str, *, behind: bool, negated: bool, word_end: bool = False) -> _Context:
+    """Check a lookaround's content and measure how far it looks.
 
-
-def _width(pattern: str) -> tuple[int, int]:
-    """Return the fewest and most characters ``pattern`` can match (by Python's parser)."""
-    low, high = python_parser.parse(pattern).getwidth()
-    return int(low), int(high)
-
-
-def _context_regexp(flags: str, inner: str) -> _Lazy:
-    """Check a lookaround's content; groups inside it are refused (they would shift numbers)."""
+    Groups inside it are refused (they would shift numbers); a lookbehind must have a
+    fixed width, and neither may look further than :data:`MAX_CONTEXT_WIDTH`.
+    """
     lazy = _Lazy(flags + _translate(inner))
-    if re.compile(inner).groups:
+    parsed = _python_parse(inner)
+    if parsed.state.groups > 1:
         raise PatternError(f"a group inside a lookaround must not capture: write (?:...) in {inner!r}")
-    return lazy
+    low, high = _width_of(parsed)
+    if behind and low != high:
+        raise PatternError(f"a lookbehind must have a fixed width: {inner!r}")
+    if high > MAX_CONTEXT_WIDTH:
+        raise PatternError(f"a lookaround may look at most {MAX_CONTEXT_WIDTH} characters away; bound its repetitions: {inner!r}")
+    return _Context(lazy, behind, negated, high, word_end)
+
+
+def _width_of(parsed: python_parser.SubPattern) -> tuple[int, int]:
+    """Return the fewest and most characters the pattern of Python's parse ``parsed`` can match."""
+    low, high = parsed.getwidth()
+    return int(low), int(high)
 
 
 class _Lazy:
@@ -521,7 +546,11 @@ def _required_of(source: str) -> _Required:
     >>> [sorted(option) for option in _required_of(r"(?i)(?:©|copyright ©?|\\(c\\)) \\d{4}")]
     [[(b'(c)', True), (b'copyright ', True), (b'\\xc2\\xa9', True)], [(b' ', True)]]
     """
-    parsed = python_parser.parse(source)
+    return _required_in(python_parser.parse(source))
+
+
+def _required_in(parsed: python_parser.SubPattern) -> _Required:
+    """Return :func:`_required_of` the pattern of Python's parse ``parsed``."""
     options = sorted(set(_options(list(parsed), bool(parsed.state.flags & re.IGNORECASE))), key=_selectivity, reverse=True)
     return tuple(options[:_MAX_OPTIONS]) or None
 

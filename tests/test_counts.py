@@ -70,7 +70,9 @@ def test_two_lists_of_one_name_keep_a_table_each(tmp_path: Path) -> None:
         lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # a flipped bit in the counts
         lambda data: data.replace(b'"size": 2', b'"size": 1'),  # a header that lies
         lambda data: b"not a table at all",
-        lambda data: b"cleaner.counts/2\n{not json\n",
+        lambda data: b"cleaner.counts/3\n{not json\n",
+        lambda data: data.replace(b'"total": 60', b'"total": 61'),  # a sum of the counts that is not theirs
+        lambda data: data.replace(b'"smallest": 10', b'"smallest": "10"'),  # a least count that is not a number
         lambda data: data.replace(b'["the", 50]', b'["the", 500]'),  # a frequent key's count not the table's
         lambda data: data.replace(b'["the", 50]', b'["the", "50"]'),  # a count that is not a number
         lambda data: data.replace(b'[["the", 50], ["bank", 10]]', b'[["bank", 10], ["the", 50]]'),  # not most frequent first
@@ -83,7 +85,7 @@ def test_a_damaged_table_is_rebuilt(tmp_path: Path, damage: object) -> None:
     assert damaged != original
     stored.write_bytes(damaged)
     table = load_table(source, tmp_path / "tables")
-    assert (table.get("the", 0), table.get("bank", 0), len(table)) == (50, 10, 2)
+    assert (table.get("the", 0), table.get("bank", 0), len(table), table.total, table.smallest) == (50, 10, 2, 60, 10)
     assert CountTable.from_bytes(stored.read_bytes(), "another list") is None  # a stored copy names its source
 
 

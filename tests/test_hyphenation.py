@@ -18,7 +18,8 @@ PYPHEN = Pyphen(lang="en_US")
 
 
 def test_the_patterns_are_pyphens() -> None:
-    assert english().patterns == PYPHEN.hd.patterns and english().longest == PYPHEN.hd.maxlen
+    patterns = english()
+    assert {letters: patterns.values(letters) for letters in patterns.written} == PYPHEN.hd.patterns and patterns.longest == PYPHEN.hd.maxlen
 
 
 def test_every_word_of_the_seeds_and_the_easy_list_gets_pyphens_points() -> None:
@@ -35,7 +36,7 @@ def test_any_word_gets_pyphens_points(word: str) -> None:
     assert english().positions(word) == PYPHEN.positions(word)
 
 
-@pytest.mark.parametrize("dictionary", [b"UTF-8\nc1k/k=k,1,1\n", b"UTF-8\n^^e9t1\n", b"UTF-8\na12b\n"])
+@pytest.mark.parametrize("dictionary", [b"UTF-8\nc1k/k=k,1,1\n", b"UTF-8\n^^e9t1\n", b"UTF-8\na12b\n", b"UTF-8\nab1c\nx12\n"])
 def test_a_dictionary_this_reader_cannot_follow_is_refused(dictionary: bytes) -> None:
     with pytest.raises(UnsupportedDictionary):
         Patterns(dictionary)

@@ -14,7 +14,7 @@ from cleaner.evaluation import evaluate, read_gold
 from cleaner.lexicon import Lexicon, load_lexicon
 from cleaner.rulepacks import load_registry
 from cleaner.spin import patterns
-from cleaner.spin.patterns import indefinite_article, match_case, tokenize
+from cleaner.spin.patterns import indefinite_article, match_case, token_words, tokenize
 from cleaner.spin.repair import fallback_suggestions
 
 from .conftest import CLEAN_SEEDS, ROOT, SPUN_SEED
@@ -107,6 +107,7 @@ def test_tokenize_a_piece_at_a_time_finds_the_same_words(text: str, piece: int) 
     with patch.object(patterns, "TOKENIZE_PIECE", piece):
         tokens = tokenize(text)
     assert list(zip(tokens.starts, tokens.ends, tokens.lowers, strict=True)) == _words_by_definition(text)
+    assert token_words(text) == tokens.lowers
 
 
 def _fallback_lexicon() -> Lexicon:

@@ -54,7 +54,7 @@ from typing import NamedTuple, Protocol
 
 from cleaner.errors import RulePackError
 from cleaner.rulepacks import Rule
-from cleaner.spin.patterns import Tokens, is_sentence_start, spaced, tokenize
+from cleaner.spin.patterns import Tokens, is_sentence_start, spaced, token_words, tokenize
 
 
 class Candidate(NamedTuple):
@@ -161,8 +161,8 @@ class GroupSource:
                 if plural:
                     forms.append((_plural(original), _plural(spun)))
                 for orig, form in forms:
-                    key = tuple(tokenize(form).lowers)
-                    if not key or key == tuple(tokenize(orig).lowers):
+                    key = tuple(token_words(form))
+                    if not key or key == tuple(token_words(orig)):
                         continue
                     originals, was_signature, was_lower, was_ordinary = groups.setdefault(key, ([], signature, lower_only, ordinary))
                     if orig not in originals:

@@ -159,7 +159,7 @@ def _context(values: Iterable[str]) -> Context | None:
     values = tuple(values)
     if not values:
         return None
-    split = {v: tokenize(v).lowers for v in values if v != SENTENCE_START}
+    split = {v: token_words(v) for v in values if v != SENTENCE_START}
     return Context(
         frozenset(w[0] for w in split.values() if len(w) == 1),
         tuple(w for w in split.values() if len(w) > 1),
@@ -175,7 +175,7 @@ def compile_rules(rules: Sequence[Rule]) -> RuleIndex:
     for rule in rules:
         if rule.kind != "substitution":
             continue
-        words = tuple(tokenize(rule.str_param("match")).lowers)
+        words = tuple(token_words(rule.str_param("match")))
         before, after = _context(rule.list_param("before")), _context(rule.list_param("after"))
         unless_before, unless_after = _context(rule.list_param("unless_before")), _context(rule.list_param("unless_after"))
         case_exact = rule.param("case") == "exact"
@@ -228,7 +228,7 @@ def tokenize(text: str) -> Tokens:
     >>> tokenize("Ukraine’s 2d time").lowers
     ["ukraine's", '2d', 'time']
     """
-    ascii_text = text.replace("’", "'").encode("ascii", "replace").lower().decode("ascii")
+    ascii_text = _ascii_lower(text)
     starts: array[int] = array("q")
     ends: array[int] = array("q")
     lowers: list[str] = []
@@ -243,6 +243,20 @@ def tokenize(text: str) -> Tokens:
         lowers.extend(map(sys.intern, parts[1::2]))
         base = end
     return Tokens(starts, ends, lowers)
+
+
+def token_words(text: str) -> list[str]:
+    """Return the words :func:`tokenize` finds in ``text``, without their offsets (for a rule's short phrases).
+
+    >>> token_words("Ukraine’s 2d time")
+    ["ukraine's", '2d', 'time']
+    """
+    return _WORD_SPLIT.findall(_ascii_lower(text))
+
+
+def _ascii_lower(text: str) -> str:
+    """Return ``text`` lower-cased, with each code point outside ASCII (but the curly apostrophe) a "?", offsets kept."""
+    return text.replace("’", "'").encode("ascii", "replace").lower().decode("ascii")
 
 
 class Match(NamedTuple):
