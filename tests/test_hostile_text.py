@@ -81,6 +81,8 @@ def settled_or_error(text: str, config: Config) -> CleanResult | FixedPointError
         (r"a(?=b)c", "lookaround is supported only at the start"),
         (r"(?x) a b", "(?x)"),
         (r"(?<=a+)b", "bad regular expression"),
+        (r"a(?<=b+)c", "look-behind requires fixed-width pattern"),  # found by Python's compiler, not its parser
+        (r"a[b", "bad regular expression: unterminated character set"),
         (r"a(?=.*b)", "at most 255 characters"),
         (r"(?<!q).*x", "the match itself must be at most"),
         (r"(?<=b)c|a", "'|' at its top level"),
