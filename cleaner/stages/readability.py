@@ -133,7 +133,9 @@ class _Counts(NamedTuple):
     syllables: int
     polysyllables: int
     #: The distinct Dale-Chall words (lower-cased) not on the easy list: the text's are the union.
-    hard_words: frozenset[str]
+    #: A tuple, not a set: a text's pieces are kept while its cleaned copy is scored
+    #: (:func:`before_and_after`), and a small set takes several times a tuple's memory.
+    hard_words: tuple[str, ...]
 
 
 #: Where a text is cut into pieces counted apart: the white space, holding a line break,
@@ -163,7 +165,7 @@ def _counts(piece: str) -> _Counts:
     counts = _syllable_counts(lowered.split())
     syllables = sum(counts)
     polysyllables = len(counts) - sum(map((3).__gt__, counts))  # the tokens of three or more
-    hard_words = frozenset(_DALE_CHALL_WORD.findall(lowered)).difference(_easy_words())
+    hard_words = tuple(frozenset(_DALE_CHALL_WORD.findall(lowered)).difference(_easy_words()))
     return _Counts(len(bare_words), sum(map(len, bare_words)), sentences, syllables, polysyllables, hard_words)
 
 
@@ -201,7 +203,7 @@ def _score(text: str, counted: dict[str, _Counts]) -> dict[str, float]:
         sentences += counts.sentences
         syllables += counts.syllables
         polysyllables += counts.polysyllables
-        hard_words |= counts.hard_words
+        hard_words.update(counts.hard_words)
     sentences = max(1, sentences)
     hard_three = sum(count >= 3 for count in _syllable_counts(list(hard_words)))
 
