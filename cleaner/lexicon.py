@@ -157,7 +157,14 @@ def read_thesaurus(path: Path) -> dict[str, tuple[str, ...]]:
         for lemma in group:
             synonyms.setdefault(lemma, []).extend(group)
     # Keep first-seen order (synsets in WordNet's order), drop the word itself and repeats.
-    return {word: tuple(o for o in dict.fromkeys(others) if o != word) for word, others in synonyms.items()}
+    return {word: _others(word, group) for word, group in synonyms.items()}
+
+
+def _others(word: str, group: list[str]) -> tuple[str, ...]:
+    """Return the words of ``group`` (which holds ``word``) but ``word``, each once, in first-seen order (in C: half the load's time otherwise)."""
+    distinct = dict.fromkeys(group)
+    del distinct[word]
+    return tuple(distinct)
 
 
 @lru_cache(maxsize=1)
