@@ -27,9 +27,10 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from types import FrameType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cleaner.api import CleanResult
 from cleaner.cache import BatchRecord, ResultCache
@@ -45,6 +46,9 @@ from cleaner.services import fallback_notice
 from cleaner.sources import is_record_file
 from cleaner.sources.stream import CorpusOutputs, Unit, corpus_texts, output_name, record_jobs
 from cleaner.stages.ingest import codec_for_writing
+
+if TYPE_CHECKING:  # imported where the blocks are counted (a batch of a few documents never does)
+    from cleaner.repeated_blocks import RepeatedBlocks
 
 #: Edit logs of in-place runs kept in the user's state folder (the oldest go first).
 IN_PLACE_LOGS_KEPT = 20
@@ -132,12 +136,12 @@ def clean_files(
             for path in todo:
                 progress.advance(path)
         return batch
-    config = _with_repeated_blocks(todo, config, batch)
+    runner = executor or InProcess()
+    config = _with_repeated_blocks(todo, config, batch, runner)
     if progress:
         progress.start(len(todo))
     inputs = _InputFiles(todo if copies_to is not None else ())
     report = ReportWriter(batch.report_dir, _config_view(config)) if batch.report_dir else None
-    runner = executor or InProcess()
     fail_on = Severity[config.fail_on.upper()]
     keys: dict[Path | Unit, tuple[bytes, str, Config]] = {}
     corpus = CorpusOutputs(config)
@@ -249,18 +253,17 @@ def _file_digest(path: Path) -> str:
         return ""
 
 
-def _with_repeated_blocks(paths: Sequence[Path], config: Config, batch: BatchResult) -> Config:
+def _with_repeated_blocks(paths: Sequence[Path], config: Config, batch: BatchResult, runner: Executor) -> Config:
     """Count the blocks repeated across the batch's documents; return the configuration that carries them.
 
     One more linear read of the batch (:mod:`cleaner.repeated_blocks`), skipped when
-    ``repeated_blocks`` is off or too few documents could share a block.
+    ``repeated_blocks`` is off or too few documents could share a block; ``runner``
+    loads what its workers need meanwhile (:meth:`~cleaner.executors.Executor.warm_during`).
     """
-    from cleaner.repeated_blocks import count_blocks
-
     minimum = config.repeated_block_min_documents
     if config.repeated_blocks == "off" or (len(paths) < minimum and not any(is_record_file(p) for p in paths)):
         return config
-    found = count_blocks(corpus_texts(paths, config), minimum)
+    found = runner.warm_during(config, partial(_count_blocks, tuple(paths), config))
     if not found.blocks:
         return config
     done = "reported as display-only fixes" if config.repeated_blocks == "report" else "removed"
@@ -269,6 +272,13 @@ def _with_repeated_blocks(paths: Sequence[Path], config: Config, batch: BatchRes
         f"(the most frequent, in {found.blocks[0][1]}: {found.example[:80]!r}); {done} (structure.corpus.repeated-block, repeated-blocks = {config.repeated_blocks!r})"
     )
     return replace(config, corpus_blocks=found.blocks)
+
+
+def _count_blocks(paths: tuple[Path, ...], config: Config) -> RepeatedBlocks:
+    """Count the blocks repeated across the documents of ``paths`` (picklable: it may run in a helper process)."""
+    from cleaner.repeated_blocks import count_blocks
+
+    return count_blocks(corpus_texts(paths, config), config.repeated_block_min_documents)
 
 
 def _jobs(

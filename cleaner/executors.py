@@ -24,12 +24,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from cleaner.api import CleanResult, clean_bytes, clean_text, load_for_documents, registry_for
 from cleaner.config import Config
 from cleaner.errors import CleanerError, ConfigError, TimeLimitError, WorkerLostError
 from cleaner.sources import Record, clean_record
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:  # a pool is made only for two jobs or more: its modules are not imported at start-up
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -126,6 +128,10 @@ class Executor(Protocol):
         """Wait for a submitted payload's result."""
         ...
 
+    def warm_during(self, config: Config, work: Callable[[], _T]) -> _T:
+        """Return ``work()`` (a picklable callable); an executor whose workers start from this process loads what they need for ``config`` meanwhile."""
+        ...
+
     def close(self) -> None:
         """Release workers."""
         ...
@@ -141,6 +147,9 @@ class InProcess:
 
     def result(self, handle: CleanResult | str) -> CleanResult | str:
         return handle
+
+    def warm_during(self, config: Config, work: Callable[[], _T]) -> _T:
+        return work()
 
     def close(self) -> None:
         pass
@@ -172,6 +181,7 @@ class LocalProcesses:
         self._work = work
         self._pool: ProcessPoolExecutor | None = None
         self._fork = sys.platform == "linux"
+        self._warmed = False
 
     def _start(self) -> ProcessPoolExecutor:
         import multiprocessing
@@ -185,12 +195,43 @@ class LocalProcesses:
         """Return the pool, started (after warming this process for ``config``) at the first call."""
         if self._pool is None:
             if self._fork:
-                warm(config)
-                # Objects loaded so far are never freed: keeping them out of the collector's
-                # passes keeps their pages shared with the workers instead of copied.
-                gc.freeze()
+                self._warm(config)
             self._pool = self._start()
         return self._pool
+
+    def _warm(self, config: Config) -> None:
+        """Load here what the forked workers need (:func:`warm`), once."""
+        if not self._warmed:
+            warm(config)
+            # Objects loaded so far are never freed: keeping them out of the collector's
+            # passes keeps their pages shared with the workers instead of copied.
+            gc.freeze()
+            self._warmed = True
+
+    def warm_during(self, config: Config, work: Callable[[], _T]) -> _T:
+        """Run ``work`` in a forked helper process while this one warms for the workers, before they start.
+
+        What the batch does before its first document (counting the blocks repeated
+        across the corpus) and what the workers must inherit (rule packs, counts, the
+        lexicon) would otherwise take their turns on one core while the other waits.
+        Where workers are not forked, or this process is warm already, ``work`` runs
+        here. A helper that dies leaves ``work`` to this process: the batch goes on as
+        without it.
+        """
+        if not self._fork or self._warmed:
+            return work()
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_default_signals) as helper:
+            done = helper.submit(work)
+            self._warm(config)
+            try:
+                return done.result()
+            except BrokenProcessPool:
+                pass
+        return work()
 
     def submit(self, payload: Payload) -> tuple[Payload, ProcessPoolExecutor, Future[CleanResult | str]]:
         pool = self._running(payload.config)
@@ -298,6 +339,9 @@ class DaskCluster:
                 if now - workerless_since >= self.workerless_seconds:
                     future.cancel()
                     return WorkerLostError(f"{source}: no Dask worker is left to clean it", hint="start workers for the scheduler (dask worker ADDRESS)").one_line()
+
+    def warm_during(self, config: Config, work: Callable[[], _T]) -> _T:
+        return work()
 
     def close(self) -> None:
         self._client.close()  # type: ignore[no-untyped-call]

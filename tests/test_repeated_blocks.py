@@ -84,6 +84,16 @@ def test_a_batch_reports_then_removes_repeated_blocks(tmp_path: Path) -> None:
     assert "repeat in" not in off.stderr and (tmp_path / "off" / "s2.txt").read_text(encoding="utf-8") == page(2)
 
 
+def test_two_jobs_count_and_remove_the_same_blocks_as_one(tmp_path: Path) -> None:
+    """With two jobs the blocks are counted in a helper process while this one warms up for the workers."""
+    source = site(tmp_path / "site", pages=6)
+    runs = {jobs: run("clean", str(source), "-o", str(tmp_path / f"out{jobs}"), "--repeated-blocks", "remove", "--jobs", jobs) for jobs in ("1", "2")}
+    assert "notice: 2 block(s) repeat in 3 or more of the batch's 6 documents" in runs["2"].stderr
+    assert runs["1"].stderr == runs["2"].stderr and runs["1"].exit_code == runs["2"].exit_code == 1
+    for number in range(1, 7):
+        assert (tmp_path / "out2" / f"s{number}.txt").read_bytes() == (tmp_path / "out1" / f"s{number}.txt").read_bytes() != page(number).encode()
+
+
 def test_records_of_one_file_are_documents_of_the_corpus(tmp_path: Path) -> None:
     source = tmp_path / "in"
     source.mkdir()

@@ -208,3 +208,32 @@ def test_workers_do_not_inherit_the_batch_signal_handlers() -> None:
         executor.close()
         signal.signal(signal.SIGTERM, previous)
     assert results == ["default", "default"]
+
+
+def dies_away_from(home: int) -> str:
+    """Die, as a helper process killed mid-work would, unless run in process ``home``."""
+    if os.getpid() != home:
+        os._exit(137)
+    return "done here"
+
+
+def test_work_before_the_workers_runs_beside_the_warm_up_and_a_dying_helper_leaves_it_here() -> None:
+    from functools import partial
+
+    from cleaner.lexicon import load_lexicon
+
+    load_lexicon.cache_clear()
+    executor = LocalProcesses(2, work=lexicon_entries)
+    try:
+        assert executor.warm_during(Config(grammar="off"), os.getpid) != os.getpid()  # in a helper process
+        assert load_lexicon.cache_info().currsize == 1  # while this one warmed up for the workers
+        assert executor.warm_during(Config(grammar="off"), os.getpid) == os.getpid()  # warmed already: a helper would gain nothing
+        results = [executor.result(executor.submit(Payload(b"Text.\n", f"doc{i}.txt", Config(grammar="off")))) for i in range(2)]
+    finally:
+        executor.close()
+    assert results == ["1", "1"]
+    fresh = LocalProcesses(2)
+    try:
+        assert fresh.warm_during(Config(grammar="off"), partial(dies_away_from, os.getpid())) == "done here"
+    finally:
+        fresh.close()
