@@ -163,6 +163,17 @@ def jobs_speedup(count: int) -> None:
         print(f"  2 jobs over 1: {runs[1][0] / runs[2][0]:.2f}x wall; CPU of 2 jobs / 1 job {runs[2][2] / runs[1][2]:.2f}; {os.cpu_count()} cores")
 
 
+def cache_sizes(cache: Path) -> tuple[int, dict[str, int]]:
+    """Return the bytes of the results in ``cache`` and, apart, of what it keeps whatever the corpus.
+
+    The results (one entry a document, and the batch's record) are what grows with the
+    corpus; the count tables (``counts/``) and kept rule parses (``rules/``) are the
+    same for any corpus.
+    """
+    fixed = {name: folder_bytes(cache / name) for name in ("counts", "rules") if (cache / name).is_dir()}
+    return folder_bytes(cache) - sum(fixed.values()), fixed
+
+
 def warm_over_cold(count: int) -> None:
     """Print a cache-filling run, warm re-runs over ``count`` documents, and their ratios to the cold run.
 
@@ -179,10 +190,7 @@ def warm_over_cold(count: int) -> None:
             runs.append(timed_cpu(cleaner(base / "corpus", base / out, "--grammar", "off", "--jobs", "1", "--cache-dir", str(base / "cache"))))
             seconds, peak, cpu = runs[-1]
             print(f"  {count:,} documents, {size / 1e6:.1f} MB, {label}: {seconds:6.2f} s wall, {cpu:6.2f} s CPU, peak {peak:4.0f} MB (load average before: {load:.2f})")
-        # The results (one entry a document, and the batch's record) are what grows with the
-        # corpus; the count tables and kept rule parses are the same whatever the corpus.
-        fixed = {name: folder_bytes(base / "cache" / name) for name in ("counts", "rules") if (base / "cache" / name).is_dir()}
-        cache_size = folder_bytes(base / "cache") - sum(fixed.values())
+        cache_size, fixed = cache_sizes(base / "cache")
         print(f"  warm over cold, same folder: {runs[1][0] / runs[0][0]:.3f} wall, {runs[1][2] / runs[0][2]:.3f} CPU (target at most 0.05)")
         print(f"  warm over cold, new folder: {runs[2][0] / runs[0][0]:.3f} wall, {runs[2][2] / runs[0][2]:.3f} CPU; cache {cache_size / size:.2f} x the corpus")
         print("  besides, the same for any corpus: " + ", ".join(f"{name}/ {used / 1e6:.1f} MB" for name, used in fixed.items()))
@@ -219,8 +227,11 @@ def main() -> None:
         cache = base / "cache"
         report("no grammar, 2 jobs, filling the cache", timed_cpu(cleaner(corpus, base / "c1", "--grammar", "off", "--jobs", "2", "--cache-dir", str(cache))), documents, mb)
         report("no grammar, 2 jobs, warm re-run", timed_cpu(cleaner(corpus, base / "c2", "--grammar", "off", "--jobs", "2", "--cache-dir", str(cache))), documents, mb)
-        report_size, cache_size = (base / "c1" / "report.json").stat().st_size, folder_bytes(cache)
-        print(f"  report.json {report_size / 1e6:.1f} MB = {report_size / size:.2f} x the corpus; cache {cache_size / 1e6:.1f} MB = {cache_size / size:.2f} x")
+        report_size, (cache_size, fixed) = (base / "c1" / "report.json").stat().st_size, cache_sizes(cache)
+        print(
+            f"  report.json {report_size / 1e6:.1f} MB = {report_size / size:.2f} x the corpus; cache {cache_size / 1e6:.1f} MB = {cache_size / size:.2f} x"
+            " (besides, the same for any corpus: " + ", ".join(f"{name}/ {used / 1e6:.1f} MB" for name, used in fixed.items()) + ")"
+        )
         small = base / "small"
         small_size = build_corpus(small, max(1, documents // 10))
         report(f"no grammar, 1 job, {documents // 10:,} documents", timed_cpu(cleaner(small, base / "s1", "--grammar", "off", "--jobs", "1", "--no-cache")), documents // 10, small_size / 1e6)
