@@ -3,10 +3,10 @@
 Readability counts a word's syllables as textstat 0.7.3 does: pyphen's hyphenation
 points plus one. Importing pyphen and parsing its dictionary took 86 ms of every run's
 start-up (its import lists every language's file; its parser runs a regular expression
-per pattern); this reads the same file (pyphen ships it, under its own licence) in one
-pass of string methods, 11,130 patterns in a few milliseconds (each read at its first use), and finds the points with
-Liang's algorithm exactly as ``pyphen.HyphDict.positions`` and ``Pyphen.positions``
-do (left and right minimums of 2). A dictionary using what this reader does not
+per pattern); this splits the same file (pyphen ships it, under its own licence) into
+its 11,130 patterns in a few C-level passes, reads each pattern at its first use, and
+finds the points with Liang's algorithm exactly as ``pyphen.HyphDict.positions`` and
+``Pyphen.positions`` do (left and right minimums of 2). A dictionary using what this reader does not
 (``^^hh`` escapes, nonstandard hyphenation ``/``, two digits in a row) is left to pyphen
 itself. The tests compare every point with pyphen's over thousands of words.
 """
@@ -51,7 +51,8 @@ class Patterns:
         if "^^" in joined or "/" in joined:
             raise UnsupportedDictionary("hex escapes or nonstandard hyphenation")
         if two := _TWO_DIGITS.search(joined):
-            raise UnsupportedDictionary(f"pattern {two.group()!r}: two digits in a row")
+            line = joined[joined.rfind("\n", 0, two.start()) + 1 :].partition("\n")[0]
+            raise UnsupportedDictionary(f"pattern {line!r}: two digits in a row")
         # Digits are single bytes in UTF-8 (no other character's bytes are): bytes.translate drops them fastest.
         letters = joined.encode().translate(None, b"0123456789").decode().split("\n")
         zeros_dropped = joined.replace("0", "").split("\n")
