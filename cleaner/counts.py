@@ -155,7 +155,7 @@ class CountTable:
             return None
         size = header.get("size")
         total, smallest = header.get("total"), header.get("smallest")
-        if not isinstance(size, int) or size < 0 or len(payload) != 16 * size or type(total) is not int or type(smallest) is not int:
+        if not isinstance(size, int) or size < 0 or len(payload) != 16 * size or type(total) is not int or type(smallest) is not int or not 0 <= smallest <= total:
             return None
         if _digest(payload, total, smallest) != header.get("digest"):
             return None

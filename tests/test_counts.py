@@ -89,6 +89,15 @@ def test_a_damaged_table_is_rebuilt(tmp_path: Path, damage: object) -> None:
     assert CountTable.from_bytes(stored.read_bytes(), "another list") is None  # a stored copy names its source
 
 
+def test_a_stored_table_whose_digest_holds_but_whose_sums_cannot_be_is_refused() -> None:
+    """A header written with a digest that matches (as a hostile writer could) but impossible sums is not trusted."""
+    table = CountTable.from_pairs([("the", 50), ("bank", 10)])
+    assert CountTable.from_bytes(table.to_bytes("list"), "list") is not None
+    for extremes in ((60, -1), (5, 10)):  # a negative least count; a least count above the sum
+        forged = CountTable(table._hashes, table._counts, table._frequent, extremes=extremes)
+        assert CountTable.from_bytes(forged.to_bytes("list"), "list") is None
+
+
 def test_a_pipe_or_folder_in_the_tables_place_is_ignored(tmp_path: Path) -> None:
     """A named pipe would block a plain open(); a folder cannot be read: both are rebuilt around."""
     source, stored = _stored(tmp_path)
