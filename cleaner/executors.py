@@ -225,7 +225,7 @@ class LocalProcesses:
         from concurrent.futures.process import BrokenProcessPool
 
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_default_signals) as helper:
-            done = helper.submit(work)
+            done = helper.submit(_while_working, work)
             self._warm(config)
             try:
                 return done.result()
@@ -234,8 +234,16 @@ class LocalProcesses:
         return work()
 
     def submit(self, payload: Payload) -> tuple[Payload, ProcessPoolExecutor, Future[CleanResult | str]]:
+        """Start cleaning ``payload``; a pool broken while it waited (a worker killed between documents) is started again first."""
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self._running(payload.config)
-        return payload, pool, pool.submit(self._work, payload)
+        try:
+            return payload, pool, pool.submit(_while_working, self._work, payload)
+        except BrokenProcessPool:
+            self._restart(pool)
+            pool = self._running(payload.config)
+            return payload, pool, pool.submit(_while_working, self._work, payload)
 
     def result(self, handle: tuple[Payload, ProcessPoolExecutor, Future[CleanResult | str]]) -> CleanResult | str:
         from concurrent.futures.process import BrokenProcessPool
@@ -248,7 +256,7 @@ class LocalProcesses:
         self._restart(pool)
         pool = self._running(payload.config)
         try:
-            return pool.submit(self._work, payload).result()
+            return pool.submit(_while_working, self._work, payload).result()
         except BrokenProcessPool:
             self._restart(pool)
             return WorkerLostError(f"{payload.source}: the worker process cleaning it died").one_line()
@@ -266,14 +274,41 @@ class LocalProcesses:
 
 
 def _default_signals() -> None:
-    """Give a forked worker the signal handling of a fresh process.
+    """Give a forked worker its own signal handling.
 
     It inherits the batch's handlers (which hold SIGINT and SIGTERM between
     documents); a worker must instead stop on SIGTERM, as the pool ends workers with
-    it, and take SIGINT as Python does by default.
+    it, and on SIGINT (:func:`_interrupted_worker`).
     """
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, _interrupted_worker)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+#: Whether this worker process is running a piece of work (:func:`_while_working`).
+_working = False
+
+
+def _while_working(work: Callable[..., _T], *args: Any) -> _T:
+    """Run ``work(*args)`` in a worker, marked as working for :func:`_interrupted_worker`."""
+    global _working
+    _working = True
+    try:
+        return work(*args)
+    finally:
+        _working = False
+
+
+def _interrupted_worker(number: int, frame: FrameType | None) -> None:
+    """Stop a worker on Ctrl-C, which reaches every process of the batch.
+
+    At work, it raises ``KeyboardInterrupt`` as Python does: the work's result is the
+    interruption, for the batch to handle. Idle, waiting for work, it leaves at once:
+    the interruption raised there would only print a traceback of the pool's internals
+    beside the batch's one line.
+    """
+    if _working:
+        raise KeyboardInterrupt
+    os._exit(128 + number)
 
 
 def warm(config: Config) -> None:

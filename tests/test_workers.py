@@ -237,3 +237,40 @@ def test_work_before_the_workers_runs_beside_the_warm_up_and_a_dying_helper_leav
         assert fresh.warm_during(Config(grammar="off"), partial(dies_away_from, os.getpid())) == "done here"
     finally:
         fresh.close()
+
+
+def worker_pid(payload: Payload) -> str:
+    """Report the worker's process id."""
+    return str(os.getpid())
+
+
+def interrupted_at_work(payload: Payload) -> str:
+    """Be interrupted (Ctrl-C reaches every process of the batch) in the middle of a document."""
+    import signal
+    import time
+
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)
+    return "not interrupted"
+
+
+def test_an_interrupted_worker_stops_quietly_when_idle_and_hands_the_interruption_back_at_work(capfd: pytest.CaptureFixture[str]) -> None:
+    import signal
+    import time
+
+    executor = LocalProcesses(1, work=worker_pid)
+    try:
+        pid = int(executor.result(executor.submit(Payload(b"Text.\n", "a.txt", Config(grammar="off")))))  # type: ignore[arg-type]
+        os.kill(pid, signal.SIGINT)  # the worker waits for work
+        time.sleep(0.5)
+        again = executor.result(executor.submit(Payload(b"Text.\n", "b.txt", Config(grammar="off"))))  # a new worker takes it
+    finally:
+        executor.close()
+    assert again != str(pid)
+    assert "Traceback" not in capfd.readouterr().err  # the idle worker printed nothing on its way out
+    busy = LocalProcesses(1, work=interrupted_at_work)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            busy.result(busy.submit(Payload(b"Text.\n", "c.txt", Config(grammar="off"))))
+    finally:
+        busy.close()

@@ -54,7 +54,7 @@ from typing import NamedTuple, Protocol
 
 from cleaner.errors import RulePackError
 from cleaner.rulepacks import Rule
-from cleaner.spin.patterns import Tokens, is_sentence_start, spaced, token_words, tokenize
+from cleaner.spin.patterns import Tokens, is_sentence_start, spaced, token_words, tokenize  # noqa: F401  (tokenize: the doctests use it)
 
 
 class Candidate(NamedTuple):
