@@ -239,11 +239,12 @@ class LocalProcesses:
 
         pool = self._running(payload.config)
         try:
-            return payload, pool, pool.submit(_while_working, self._work, payload)
+            future = pool.submit(_while_working, self._work, payload)
         except BrokenProcessPool:
             self._restart(pool)
-            pool = self._running(payload.config)
-            return payload, pool, pool.submit(_while_working, self._work, payload)
+            pool = self._running(payload.config)  # a fresh pool, which no death has broken yet
+            future = pool.submit(_while_working, self._work, payload)
+        return payload, pool, future
 
     def result(self, handle: tuple[Payload, ProcessPoolExecutor, Future[CleanResult | str]]) -> CleanResult | str:
         from concurrent.futures.process import BrokenProcessPool
@@ -254,9 +255,9 @@ class LocalProcesses:
         except BrokenProcessPool:
             pass
         self._restart(pool)
-        pool = self._running(payload.config)
+        _, pool, future = self.submit(payload)
         try:
-            return pool.submit(_while_working, self._work, payload).result()
+            return future.result()
         except BrokenProcessPool:
             self._restart(pool)
             return WorkerLostError(f"{payload.source}: the worker process cleaning it died").one_line()
