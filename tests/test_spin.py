@@ -89,6 +89,24 @@ def test_document_needs_two_signatures_to_be_judged_spun() -> None:
     assert result.output == contextual_only
 
 
+def test_spin_data_lists_each_sentence_with_evidence_once_with_its_own_words_and_score() -> None:
+    text = SPUN_SEED.read_text(encoding="utf-8") + "\n" + CLEAN_SEEDS[0].read_text(encoding="utf-8")  # sentences with and without
+    result = clean_text(text, OFF)
+    source = next(p for p in result.log.passes if p.stage == "spin").input_text
+    sentences = result.stages["spin"]["sentences"]
+    ends = [m.end() for m in patterns.SENTENCE_END.finditer(source)] + [len(source)]
+    assert sentences and all(s["evidence"] for s in sentences)  # only the sentences that say something
+    assert [s["start"] for s in sentences] == sorted({s["start"] for s in sentences})  # each once, in order
+    for sentence in sentences:
+        start, end = sentence["start"], sentence["end"]
+        assert end in ends and (start == 0 or start in ends)  # one whole sentence
+        assert sentence["words"] == sum(start <= at < end for at, _, _ in _words_by_definition(source))
+        signatures = sum(e["kind"] == "signature" for e in sentence["evidence"])
+        assert sentence["score"] == round(100.0 * signatures / sentence["words"], 2)
+        assert all(e["text"] in source[start:end] for e in sentence["evidence"])
+    assert sum(len(s["evidence"]) for s in sentences) == sum(result.stages["spin"]["rules"].values())  # every match in one
+
+
 def _words_by_definition(text: str) -> list[tuple[int, int, str]]:
     """Words as the spin stage defines them, found the slow, obvious way."""
     pattern = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")

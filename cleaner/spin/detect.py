@@ -265,25 +265,26 @@ _last_measure: dict[tuple[str, tuple[Rule, ...], float, tuple[str, ...]], dict[s
 
 
 def report_data(text: str, found: Scan, gate: Gate, threshold: float, sentence_ends: list[int], strong: Mapping[str, tuple[int, str]]) -> dict[str, object]:
-    """Summarise the spin evidence: document score, rule and source counts, per-sentence scores."""
+    """Summarise the spin evidence: document score, rule and source counts, and the sentences with evidence.
+
+    Only the sentences a rule matched in are listed, each with its span, word count,
+    score (signature matches per hundred words) and evidence, as the report writes them:
+    a sentence without evidence says nothing, and listing every one of a large document
+    kept a record per sentence for the whole run (most of its spin memory).
+    """
     tokens, matches = found.tokens, found.matches
     starts, ends = tokens.starts, tokens.ends
+    bounds = [*sentence_ends, len(text)]
+    by_sentence: dict[int, list[Match]] = {}  # matches in text order, under the sentence each starts in
+    for match in matches:
+        by_sentence.setdefault(bisect.bisect_right(bounds, starts[match.first]), []).append(match)
     sentences = []
-    cursor = first_word = next_match = signature_hits = 0
-    for end in [*sentence_ends, len(text)]:
-        evidence = []
-        hits = 0
-        while next_match < len(matches) and starts[matches[next_match].first] < end:
-            match = matches[next_match]
-            hits += match.rule.signature
-            kind = "signature" if match.rule.signature else "contextual"
-            evidence.append({"rule": match.rule.rule.id, "text": text[starts[match.first] : ends[match.last]], "kind": kind})
-            next_match += 1
-        signature_hits += hits
-        past_word = bisect.bisect_left(starts, end, first_word)
-        if words := past_word - first_word:
-            sentences.append({"start": cursor, "end": end, "words": words, "score": round(100.0 * hits / words, 2), "evidence": evidence})
-        cursor, first_word = end, past_word
+    for index, within in by_sentence.items():
+        start, end = bounds[index - 1] if index else 0, bounds[index]
+        words = bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start)  # at least the match's own
+        evidence = [{"rule": m.rule.rule.id, "text": text[starts[m.first] : ends[m.last]], "kind": "signature" if m.rule.signature else "contextual"} for m in within]
+        sentences.append({"start": start, "end": end, "words": words, "score": round(100.0 * sum(m.rule.signature for m in within) / words, 2), "evidence": evidence})
+    signature_hits = sum(match.rule.signature for match in matches)
     return {
         "score": gate.score,
         "threshold": threshold,
