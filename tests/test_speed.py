@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -76,6 +77,36 @@ def _paragraphs_with_near_copies(draw: st.DrawFn) -> list[tuple[str, ...]]:
 @given(_paragraphs_with_near_copies(), st.sampled_from([0.95, 0.9, 0.8, 0.7, 0.5]))
 def test_paragraph_index_finds_the_near_copies_all_pairs_find(keys: list[tuple[str, ...]], similarity: float) -> None:
     assert _index_answers(keys, similarity) == _all_pairs_first_copy(keys, similarity)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_paragraphs_with_near_copies(), st.sampled_from([0.95, 0.9, 0.8, 0.5]))
+def test_paragraph_index_finds_the_same_near_copies_when_shingles_are_counted_in_slots(keys: list[tuple[str, ...]], similarity: float) -> None:
+    # A large document's shingles are counted in a byte array, not sets: the answers stay those of all pairs
+    from cleaner.stages import near_duplicates
+
+    with patch.object(near_duplicates, "EXACT_SHINGLES", 0):
+        assert _index_answers(keys, similarity) == _all_pairs_first_copy(keys, similarity)
+
+
+def _unshared_plainly(keys: list[tuple[str, ...]], width: int) -> list[int]:
+    """Per key, its distinct runs of ``width`` words that no other key has, counted the obvious way."""
+    runs = [set(zip(*(key[start:] for start in range(width)))) for key in keys]
+    return [len(mine - set().union(*(theirs for other, theirs in enumerate(runs) if other != index))) for index, mine in enumerate(runs)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([f"w{n}" for n in range(12)]), max_size=30).map(tuple), max_size=30, unique=True), st.sampled_from([1, 2, 3]))
+def test_counting_shingles_in_slots_never_finds_more_unshared_ones_than_there_are(keys: list[tuple[str, ...]], width: int) -> None:
+    # More would rule out a paragraph that has a near copy; fewer only lets one through to the full tests
+    from cleaner.stages import near_duplicates
+
+    plain = _unshared_plainly(keys, width)
+    exact = near_duplicates._unshared_counter(keys, width)
+    with patch.object(near_duplicates, "EXACT_SHINGLES", 0):
+        slots = near_duplicates._unshared_counter(keys, width)
+    assert [exact(key) for key in keys] == plain
+    assert all(slots(key) <= count for key, count in zip(keys, plain, strict=True))
 
 
 def test_paragraph_index_finds_a_near_copy_whose_length_lowers_the_bound() -> None:

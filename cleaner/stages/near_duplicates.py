@@ -17,8 +17,8 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -35,6 +35,11 @@ _BITS = 32
 WORK_PER_PARAGRAPH = 100
 #: And a flat allowance on top, so that no short document's search is ever cut short.
 WORK_ALLOWANCE = 100_000
+#: The most shingles a document's near-copy filter counts exactly, in sets (a few MB at
+#: most: a flat allowance); a larger document's are counted in a byte array.
+EXACT_SHINGLES = 1 << 16
+#: A shingle slot's count after one more shingle is put in it: 0 -> 1 -> 2, and 2 stays.
+_COUNTED = b"\x01\x02\x02"
 
 
 def _numbered(items: list[int]) -> list[Element]:
@@ -137,6 +142,50 @@ def _least_shared(similarity: float, size: int, width: int) -> int:
     return min(_needed(similarity, size, other, width) for other in lengths if lengths_allow(size, other, similarity))
 
 
+def _runs(key: WordKey, width: int) -> Iterator[Hashable]:
+    """Yield what stands for each run of ``width`` words of ``key``: its hash, or the word itself when ``width`` is 1."""
+    return map(hash, zip(*(key[start:] for start in range(width)))) if width > 1 else iter(key)
+
+
+def _unshared_counter(keys: list[WordKey], width: int) -> Callable[[WordKey], int]:
+    """Return a count, for each of ``keys``, of its distinct shingles no other of ``keys`` has, or fewer, never more.
+
+    Single words, and up to :data:`EXACT_SHINGLES` shingles, are counted exactly, in
+    sets of their hashes (of the interned words themselves, for single words): two runs
+    of one hash only count as shared, so a collision lets a key through, never rules
+    one out. A set takes about 80 bytes a shingle, ten times a large document's size,
+    so above that each shingle is counted in a slot of a byte array, by its hash: 0,
+    then 1 for the first shingle put there, then 2 for any more. A slot of 1 holds one
+    occurrence of one shingle, which then occurs in no other key (nor again in its own);
+    anything sharing a slot only looks shared, so again a collision lets a key through.
+    The array has sixteen slots per shingle, a byte each (a fifth of a set's memory): at
+    most about one unshared shingle in sixteen looks shared. With four, a 2 MB document
+    let half as many keys again through to the index, whose memory then outgrew the
+    array's saving; with eight, a fifth more. Either way the shingles are made twice,
+    once to count and once to test, rather than kept for every paragraph at once.
+    """
+    total = sum(max(len(key) - width + 1, 0) for key in keys)
+    if width == 1 or total <= EXACT_SHINGLES:  # distinct words are few (a vocabulary) at any size
+        seen: set[Hashable] = set()
+        shared: set[Hashable] = set()  # the shingles of more than one distinct key
+        for key in keys:
+            shingles = frozenset(_runs(key, width))
+            shared.update(seen.intersection(shingles))
+            seen.update(shingles)
+        seen.clear()  # freed before the second pass
+        return lambda key: len(frozenset(_runs(key, width)).difference(shared))
+    slots = 16 * total
+    counts = bytearray(slots)
+
+    def slots_of(key: WordKey) -> Iterator[int]:
+        return map(slots.__rmod__, map(hash, _runs(key, width)))  # hash % slots
+
+    for key in keys:
+        mine = list(slots_of(key))
+        deque(map(counts.__setitem__, mine, map(_COUNTED.__getitem__, map(counts.__getitem__, mine))), maxlen=0)
+    return lambda key: bytes(map(counts.__getitem__, slots_of(key))).count(1)
+
+
 class _Entry(NamedTuple):
     """A paragraph in the index: its words, its numbered words and shingles, its shingle count.
 
@@ -224,25 +273,11 @@ class ParagraphIndex:
         it shares with any one of them. Identical keys need no near search (an exact
         repeat is found by its key; a later copy of a removed paragraph meets what
         removed it through that one's distinct key), so distinct keys are counted once.
-        A bound of 0 or less rules nothing out. Shingles are sets of the interned words,
-        or of the hashes of their runs (a third of a tuple's memory, and hashed once): two
-        runs of one hash only count as shared, so a collision lets a key through, never
-        rules one out. Everything here runs in C, a few hash look-ups a word. The
-        shingles are made twice, once to count and once to test, rather than kept for
-        every paragraph at once: kept, they were most of a large document's memory here.
+        A bound of 0 or less rules nothing out. Everything here runs in C, a few look-ups
+        a word (:func:`_unshared_counter`).
         """
-
-        def shingles_of(key: WordKey) -> frozenset[object]:
-            return frozenset(map(hash, zip(*(key[start:] for start in range(width))))) if width > 1 else frozenset(key)
-
-        seen: set[object] = set()
-        shared: set[object] = set()  # the shingles of more than one distinct key
-        for key in keys:
-            shingles = shingles_of(key)
-            shared.update(seen.intersection(shingles))
-            seen.update(shingles)
-        seen.clear()  # freed before the second pass
-        return [key for key in keys if (least := _least_shared(self.similarity, len(key), width)) <= 0 or len(key) - width + 1 - len(shingles_of(key).difference(shared)) >= least]
+        count = _unshared_counter(keys, width)
+        return [key for key in keys if (least := _least_shared(self.similarity, len(key), width)) <= 0 or len(key) - width + 1 - count(key) >= least]
 
     def _prepare(self, keys: list[WordKey]) -> None:
         """Number the shingles and words of ``keys`` and sort each one's shingles rarest first.

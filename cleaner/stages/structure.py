@@ -31,17 +31,18 @@ from cleaner.stages.near_duplicates import ParagraphIndex
 
 
 class RoundText:
-    """One round's text, with what several rules need of it made once: its paragraphs, and haystacks for the patterns."""
+    """One round's text, with what several rules need of it made once: its paragraphs, their words, the patterns' matches."""
 
-    __slots__ = ("text", "whole", "_sources", "_narrowed", "_paragraphs", "_contents", "_word_keys")
+    __slots__ = ("_boilerplate", "_line_rules", "_narrowed", "_paragraphs", "_sources", "_word_keys", "text", "whole")
 
     def __init__(self, text: str, rules: Sequence[Rule]) -> None:
         self.text = text
         self.whole = Haystack(text)
         self._sources = tuple(rule.str_param("pattern") for rule in rules if rule.kind in ("line-pattern", "pattern"))
+        self._line_rules = tuple(rule for rule in rules if rule.kind == "line-pattern")
         self._narrowed: dict[str, RulePattern | None] | None = None
         self._paragraphs: list[Paragraph] | None = None
-        self._contents: list[tuple[Paragraph, Haystack]] | None = None
+        self._boilerplate: dict[str, list[Paragraph]] | None = None
         self._word_keys: list[tuple[str, ...]] | None = None
 
     def paragraphs(self) -> list[Paragraph]:
@@ -50,11 +51,27 @@ class RoundText:
             self._paragraphs = list(paragraphs(self.text))
         return self._paragraphs
 
-    def contents(self) -> list[tuple[Paragraph, Haystack]]:
-        """Return each paragraph that is not white space only, with its stripped text ready for matching."""
-        if self._contents is None:
-            self._contents = [(para, Haystack(content)) for para in self.paragraphs() if (content := para.text.strip())]
-        return self._contents
+    def boilerplate(self, rule: Rule) -> list[Paragraph]:
+        """Return the paragraphs the ``line-pattern`` ``rule``'s pattern matches whole, stripped.
+
+        Every such rule's are found in one pass over the paragraphs: each paragraph that
+        some pattern's length admits is made ready for matching once, for all of them,
+        and dropped before the next (kept for every paragraph, they were twice a large
+        document's size). A paragraph of white space only is never boilerplate: a pattern
+        whose parts are all optional would otherwise match it (normalise owns blank lines).
+        """
+        if self._boilerplate is None:
+            live = [(found.id, pattern) for found in self._line_rules if (pattern := self.pattern(found.str_param("pattern"))) is not None]
+            self._boilerplate = {found.id: [] for found in self._line_rules}
+            shortest, longest = min((p.widths[0] for _, p in live), default=1), max((p.widths[1] for _, p in live), default=0)
+            for para in self.paragraphs() if live else ():
+                content = para.text.strip()
+                if content and shortest <= len(content) <= longest:
+                    haystack = Haystack(content)
+                    for rule_id, pattern in live:
+                        if pattern.fullmatch(haystack):
+                            self._boilerplate[rule_id].append(para)
+        return self._boilerplate[rule.id]
 
     def word_keys(self) -> list[tuple[str, ...]]:
         """Return each paragraph's :func:`word_key`, in order (both repeat rules compare them)."""
@@ -128,16 +145,9 @@ def find_repeats(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
 
 
 def find_boilerplate(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
-    """Remove whole paragraphs that match a boilerplate pattern.
-
-    A paragraph of white space only is never boilerplate: a pattern whose parts are all
-    optional would otherwise match it (normalise owns blank lines).
-    """
-    pattern = round_text.pattern(rule.str_param("pattern"))
-    if pattern is None:
-        return
+    """Remove whole paragraphs that match a boilerplate pattern (:meth:`RoundText.boilerplate`)."""
     text = round_text.text
-    proposal.fixes.extend(Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {}) for para, content in round_text.contents() if pattern.fullmatch(content))
+    proposal.fixes.extend(Fix(rule.id, (para.removal(text),), rule.applicability, rule.message, {}) for para in round_text.boilerplate(rule))
 
 
 def find_pattern(rule: Rule, round_text: RoundText, proposal: Proposal) -> None:
